@@ -1,0 +1,214 @@
+package io.spotlight.cam;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.spotlight.cam.autograd.Autograd;
+import io.spotlight.cam.method.CamContext;
+import io.spotlight.cam.method.CamMethod;
+import io.spotlight.cam.model.CamModel;
+import io.spotlight.cam.model.LayerPath;
+import io.spotlight.cam.model.Taps;
+import io.spotlight.cam.target.CamTarget;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * The shared part of every CAM method: one forward pass that keeps the target layers, the target
+ * scores of every head, one autograd call for all heads' gradients, and the method's weighting.
+ *
+ * <p>Inside a training step (a {@link GradientCollector} is open) the maps are differentiable
+ * functions of the parameters: a penalty on them is back-propagated with the cross-entropy in the
+ * same {@code backward}. Outside one (post hoc), a collector is opened just for this call and the
+ * maps come back detached.
+ */
+public final class CamComputer {
+    private final CamModel model;
+
+    public CamComputer(CamModel model) {
+        this.model = model;
+    }
+
+    public CamModel model() {
+        return model;
+    }
+
+    /**
+     * Computes the requested maps for one batch.
+     *
+     * @param input the batch [B, C, H, W]
+     * @param labels each head's labels [B] by head name (may be empty for non-label targets)
+     */
+    public CamResult compute(
+            ParameterStore ps, NDArray input, Map<String, NDArray> labels, CamRequest request) {
+        if (JniUtils.isGradMode()) {
+            return computeInGraph(ps, input, labels, request, false);
+        }
+        try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray x = input.duplicate();
+            x.setRequiresGradient(true); // so the layers are in a graph even with frozen parameters
+            return computeInGraph(ps, x, labels, request, true);
+        }
+    }
+
+    private CamResult computeInGraph(
+            ParameterStore ps,
+            NDArray input,
+            Map<String, NDArray> labels,
+            CamRequest request,
+            boolean posthoc) {
+        List<String> heads = request.heads() == null ? model.headNames() : request.heads();
+        List<Integer> headIdx = new ArrayList<>();
+        for (String h : heads) {
+            headIdx.add(model.headIndex(h));
+        }
+        List<LayerPath> layers = new ArrayList<>();
+        for (String name : request.layers()) {
+            layers.add(model.layer(name));
+        }
+        Taps taps = model.forward(ps, input, request.training(), layers);
+
+        Map<String, NDArray> outputs = new LinkedHashMap<>();
+        Map<String, NDArray> classes = new LinkedHashMap<>();
+        Map<String, NDArray> probabilities = new LinkedHashMap<>();
+        List<NDArray> scores = new ArrayList<>();
+        for (int i = 0; i < heads.size(); i++) {
+            String head = heads.get(i);
+            NDArray logits = taps.output(headIdx.get(i));
+            CamTarget target = request.target(head);
+            NDArray cls = target.classes(logits, labels.get(head), head);
+            outputs.put(head, logits);
+            classes.put(head, cls);
+            if (cls != null) {
+                NDArray p = logits.stopGradient().softmax(1);
+                probabilities.put(head, p.gather(cls.reshape(-1, 1), 1).reshape(-1));
+            }
+            scores.add(target.score(logits, labels.get(head), head).sum());
+        }
+
+        CamMethod method = request.method();
+        List<List<NDArray>> grads = method.usesGradients()
+                ? gradients(taps, heads, headIdx, layers, scores, request, posthoc)
+                : null;
+
+        Map<String, Map<String, CamResult.LayerMap>> maps = new LinkedHashMap<>();
+        boolean constant = request.mode() == GradientMode.CONSTANT_WEIGHTS;
+        for (int i = 0; i < heads.size(); i++) {
+            String head = heads.get(i);
+            int h = headIdx.get(i);
+            Map<String, CamResult.LayerMap> perLayer = new LinkedHashMap<>();
+            for (int l = 0; l < layers.size(); l++) {
+                LayerPath layer = layers.get(l);
+                NDArray a = taps.activation(layer, h);
+                checkSpatial(a, head, layer);
+                CamContext context = new CamContext(
+                        a,
+                        grads == null ? null : grads.get(i).get(l),
+                        classes.get(head),
+                        head,
+                        layer.name(),
+                        model.headBlock(h) != null ? model.headBlock(h) : model.block(),
+                        ps,
+                        input,
+                        rescorer(ps, h));
+                NDArray weights = method.weights(context);
+                if (constant) {
+                    weights = weights.stopGradient();
+                }
+                NDArray map = CamMethod.combine(weights, a);
+                perLayer.put(layer.name(), new CamResult.LayerMap(posthoc ? map.stopGradient() : map, weights.stopGradient(), a));
+            }
+            maps.put(head, perLayer);
+        }
+        return new CamResult(List.copyOf(heads), List.copyOf(request.layers()), outputs, maps, classes, probabilities);
+    }
+
+    /**
+     * d(score_h)/dA_l for every head h and layer l, from one native call. When every head reads
+     * every layer through its own array (the trunk output of a multi-head model), one backward pass
+     * of the summed scores separates them; otherwise each head is its own group in the same call.
+     */
+    private List<List<NDArray>> gradients(
+            Taps taps,
+            List<String> heads,
+            List<Integer> headIdx,
+            List<LayerPath> layers,
+            List<NDArray> scores,
+            CamRequest request,
+            boolean posthoc) {
+        boolean separable = true;
+        for (int h : headIdx) {
+            for (LayerPath layer : layers) {
+                separable &= taps.isHeadSpecific(layer, h);
+            }
+        }
+        separable |= heads.size() == 1;
+        List<List<NDArray>> inputs = new ArrayList<>();
+        for (int h : headIdx) {
+            List<NDArray> perHead = new ArrayList<>();
+            for (LayerPath layer : layers) {
+                perHead.add(taps.activation(layer, h));
+            }
+            inputs.add(perHead);
+        }
+        boolean createGraph = request.mode() == GradientMode.EXACT && !posthoc;
+        List<List<NDArray>> result = new ArrayList<>();
+        if (separable) {
+            NDArray total = scores.get(0);
+            for (int i = 1; i < scores.size(); i++) {
+                total = total.add(scores.get(i));
+            }
+            List<NDArray> flat = new ArrayList<>();
+            inputs.forEach(flat::addAll);
+            Autograd.Gradients g = Autograd.grad(List.of(total), List.of(flat), createGraph);
+            int k = 0;
+            for (int i = 0; i < heads.size(); i++) {
+                List<NDArray> perHead = new ArrayList<>();
+                for (LayerPath layer : layers) {
+                    checkUsed(g.used(0, k), heads.get(i), layer);
+                    perHead.add(g.get(0, k++));
+                }
+                result.add(perHead);
+            }
+        } else {
+            Autograd.Gradients g = Autograd.grad(scores, inputs, createGraph);
+            for (int i = 0; i < heads.size(); i++) {
+                for (int l = 0; l < layers.size(); l++) {
+                    checkUsed(g.used(i, l), heads.get(i), layers.get(l));
+                }
+                result.add(g.group(i));
+            }
+        }
+        return result;
+    }
+
+    private BiFunction<NDArray, NDArray, NDArray> rescorer(ParameterStore ps, int head) {
+        return (inputs, cls) -> {
+            NDList out = model.block().forward(ps, new NDList(inputs), false);
+            NDArray logits = out.get(head).stopGradient();
+            return logits.gather(cls.reshape(-1, 1), 1).reshape(-1);
+        };
+    }
+
+    private static void checkUsed(boolean used, String head, LayerPath layer) {
+        if (!used) {
+            throw new CamException(
+                    "head '" + head + "''s output does not depend on target layer '" + layer
+                            + "'; choose a layer on the head's path");
+        }
+    }
+
+    private static void checkSpatial(NDArray a, String head, LayerPath layer) {
+        if (a.getShape().dimension() != 4) {
+            throw new CamException(
+                    "target layer '" + layer + "' (for head '" + head + "') outputs shape " + a.getShape()
+                            + "; a map needs activations [batch, channels, height, width]");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.spotlight.cam.method;
+
+import io.spotlight.cam.CamException;
+import java.util.List;
+
+/** Methods by the names used in configs and on the command line. */
+public final class CamMethods {
+    public static final List<String> NAMES =
+            List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam", "elementwise", "cam", "scorecam");
+
+    private CamMethods() {}
+
+    public static CamMethod byName(String name) {
+        switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "gradcam":
+                return new GradCam();
+            case "gradcam++":
+            case "gradcampp":
+                return new GradCamPlusPlus();
+            case "xgradcam":
+                return new XGradCam();
+            case "layercam":
+                return new LayerCam();
+            case "hirescam":
+            case "elementwise":
+                return new HiResCam();
+            case "cam":
+                return new ClassActivationMap();
+            case "scorecam":
+                return new ScoreCam();
+            default:
+                throw new CamException("unknown CAM method '" + name + "'; expected one of " + NAMES);
+        }
+    }
+}
