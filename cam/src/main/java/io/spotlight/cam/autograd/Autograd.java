@@ -28,6 +28,7 @@ import java.util.List;
 public final class Autograd {
     private static final String CLASS_NAME = "SpotlightGrad";
     private static volatile PtSymbolBlock module;
+    private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
 
     private Autograd() {}
 
@@ -50,6 +51,7 @@ public final class Autograd {
                             + " vs "
                             + inputs.size());
         }
+        CALLS.incrementAndGet();
         PtNDManager manager = (PtNDManager) inputs.get(0).get(0).getManager();
         List<PtNDArray> flat = new ArrayList<>();
         long[] groups = new long[inputs.size()];
@@ -92,6 +94,11 @@ public final class Autograd {
     /** Convenience: one output, one input. */
     public static NDArray grad(NDArray output, NDArray input, boolean createGraph) {
         return grad(List.of(output), List.of(List.of(input)), createGraph).get(0, 0);
+    }
+
+    /** Native autograd calls made so far by this process (tests check that heads share one). */
+    public static long calls() {
+        return CALLS.get();
     }
 
     private static PtSymbolBlock module() {

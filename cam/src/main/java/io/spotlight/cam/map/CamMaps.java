@@ -21,16 +21,25 @@ public final class CamMaps {
 
     /** Divides each sample's map by its maximum (plus {@link #EPS}); use on non-negative maps. */
     public static NDArray normalizeMax(NDArray map) {
-        NDArray max = map.max(new int[] {map.getShape().dimension() - 2, map.getShape().dimension() - 1}, true);
-        return map.div(max.maximum(0).add(EPS));
+        return map.div(spatial(map, true).maximum(0).add(EPS));
     }
 
     /** Scales each sample's map to [0, 1]; a constant map becomes all zero. */
     public static NDArray normalizeMinMax(NDArray map) {
-        int[] axes = {map.getShape().dimension() - 2, map.getShape().dimension() - 1};
-        NDArray min = map.min(axes, true);
-        NDArray max = map.max(axes, true);
-        return map.sub(min).div(max.sub(min).add(EPS));
+        NDArray min = spatial(map, false);
+        return map.sub(min).div(spatial(map, true).sub(min).add(EPS));
+    }
+
+    /**
+     * Per-sample max (or min) over the last two axes, kept as size-1 axes. PtNDArray reduces max
+     * and min over one axis only, so the spatial axes are flattened first.
+     */
+    public static NDArray spatial(NDArray map, boolean max) {
+        Shape s = map.getShape();
+        int d = s.dimension();
+        NDArray flat = map.reshape(s.slice(0, d - 2).add(-1));
+        NDArray r = max ? flat.max(new int[] {d - 2}, true) : flat.min(new int[] {d - 2}, true);
+        return r.expandDims(d - 1);
     }
 
     /** Bilinear resize of the last two axes (torch's {@code align_corners=False}). */
