@@ -1,0 +1,79 @@
+package io.spotlight.trainer.data;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Record;
+import ai.djl.util.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * A DJL {@link RandomAccessDataset} whose samples are computed in Java by {@link #sample(int)} and
+ * turned into records in the common layout on the manager DJL passes to {@link #get}.
+ *
+ * <p>Subclasses load what they need in {@link #load()}, which runs once, from {@link #prepare}
+ * (DJL calls it from {@code getData}) or from {@link #size()}.
+ */
+public abstract class AbstractGuidedDataset extends RandomAccessDataset implements GuidedDataset {
+    private volatile boolean prepared;
+
+    /**
+     * @param builder DJL's sampling, batchifier and pipeline settings
+     */
+    protected AbstractGuidedDataset(BaseBuilder<?> builder) {
+        super(builder);
+    }
+
+    /**
+     * Loads the underlying data; called once.
+     *
+     * @throws IOException if the data cannot be read
+     */
+    protected abstract void load() throws IOException;
+
+    /** @return the number of samples, once {@link #load()} has run */
+    protected abstract int loadedSize();
+
+    /**
+     * Computes one sample; deterministic in the data set's options, seed and {@code index}.
+     *
+     * @param index in [0, size)
+     * @return the sample
+     */
+    public abstract GuidedSample sample(int index);
+
+    /** {@inheritDoc} */
+    @Override
+    public void prepare(Progress progress) throws IOException {
+        if (prepared) {
+            return; // every sample passes here: no lock once loaded
+        }
+        synchronized (this) {
+            if (!prepared) {
+                load();
+                prepared = true; // volatile write: publishes what load() set
+            }
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Record get(NDManager manager, long index) throws IOException {
+        prepare(null);
+        if (index < 0 || index >= size()) {
+            throw new IndexOutOfBoundsException("sample " + index + " of " + size());
+        }
+        return sample(Math.toIntExact(index)).toRecord(manager);
+    }
+
+    /** {@inheritDoc} Loads the data set if it is not loaded yet. */
+    @Override
+    protected long availableSize() {
+        try {
+            prepare(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return loadedSize();
+    }
+}
