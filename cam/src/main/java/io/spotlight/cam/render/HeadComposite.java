@@ -58,7 +58,7 @@ public final class HeadComposite {
         int height = input.getHeight();
         float[][][] display = new float[headMaps.size()][][];
         for (int h = 0; h < display.length; h++) {
-            display[h] = CamMaps.forDisplay(headMaps.get(h), height, width);
+            display[h] = HostMaps.forDisplay(headMaps.get(h), height, width);
         }
         int[] pixels = Images.rgbPixels(input);
         for (int y = 0; y < height; y++) {

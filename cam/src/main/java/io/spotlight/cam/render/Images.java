@@ -12,8 +12,8 @@ public final class Images {
      * Fashion-MNIST sample scaled by 1/255. Values outside the range are clamped, NaN is black.
      */
     public static BufferedImage fromGray(float[][] intensities) {
-        int height = CamMaps.heightOf(intensities);
-        int width = CamMaps.widthOf(intensities);
+        int height = HostMaps.heightOf(intensities);
+        int width = HostMaps.widthOf(intensities);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {

@@ -41,7 +41,7 @@ public final class Overlay {
     public BufferedImage render(BufferedImage input, float[][] map) {
         int width = input.getWidth();
         int height = input.getHeight();
-        float[][] display = CamMaps.forDisplay(map, height, width);
+        float[][] display = HostMaps.forDisplay(map, height, width);
         int[] pixels = Images.rgbPixels(input);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {

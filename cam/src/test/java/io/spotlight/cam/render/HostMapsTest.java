@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-class CamMapsTest {
+class HostMapsTest {
     private static final float EXACT = 1e-6f;
 
     @Test
@@ -24,7 +24,7 @@ class CamMapsTest {
             {2.50f, 2.75f, 3.25f, 3.50f},
             {3.00f, 3.25f, 3.75f, 4.00f},
         };
-        float[][] actual = CamMaps.resizeBilinear(new float[][] {{1, 2}, {3, 4}}, 4, 4);
+        float[][] actual = HostMaps.resizeBilinear(new float[][] {{1, 2}, {3, 4}}, 4, 4);
         for (int y = 0; y < 4; y++) {
             assertArrayEquals(expected[y], actual[y], EXACT, "row " + y);
         }
@@ -34,28 +34,28 @@ class CamMapsTest {
     void upsamplingByANonIntegerFactor() {
         // 3 → 5 samples the source at (i + 0.5) * 0.6 - 0.5 = -0.2 (→ 0), 0.4, 1.0, 1.6, 2.2 (→ 2):
         // over [0, 10, 20] that is 0, 4, 10, 16, 20.
-        float[][] actual = CamMaps.resizeBilinear(new float[][] {{0, 10, 20}}, 1, 5);
+        float[][] actual = HostMaps.resizeBilinear(new float[][] {{0, 10, 20}}, 1, 5);
         assertArrayEquals(new float[] {0, 4, 10, 16, 20}, actual[0], EXACT);
     }
 
     @Test
     void downsamplingAveragesNeighbours() {
         // 4 → 2 samples the source at 0.5 and 2.5.
-        float[][] actual = CamMaps.resizeBilinear(new float[][] {{0, 10, 20, 30}}, 1, 2);
+        float[][] actual = HostMaps.resizeBilinear(new float[][] {{0, 10, 20, 30}}, 1, 2);
         assertArrayEquals(new float[] {5, 25}, actual[0], EXACT);
     }
 
     @Test
     void resizingToTheSameSizeChangesNothing() {
         float[][] map = {{0, 1, 2}, {3, 4, 5}};
-        float[][] actual = CamMaps.resizeBilinear(map, 2, 3);
+        float[][] actual = HostMaps.resizeBilinear(map, 2, 3);
         assertArrayEquals(map[0], actual[0], EXACT);
         assertArrayEquals(map[1], actual[1], EXACT);
     }
 
     @Test
     void heightAndWidthAreRowsAndColumns() {
-        float[][] actual = CamMaps.resizeBilinear(new float[][] {{1, 2}}, 3, 8);
+        float[][] actual = HostMaps.resizeBilinear(new float[][] {{1, 2}}, 3, 8);
         assertEquals(3, actual.length);
         assertEquals(8, actual[0].length);
     }
@@ -63,7 +63,7 @@ class CamMapsTest {
     @Test
     void normalisingDividesByTheMaximumAndLeavesTheInputAlone() {
         float[][] map = {{0, 2}, {4, 1}};
-        float[][] normalised = CamMaps.normalizeByMax(map);
+        float[][] normalised = HostMaps.normalizeByMax(map);
         assertArrayEquals(new float[] {0, 0.5f}, normalised[0], EXACT);
         assertArrayEquals(new float[] {1, 0.25f}, normalised[1], EXACT);
         assertArrayEquals(new float[] {4, 1}, map[1], EXACT);
@@ -71,7 +71,7 @@ class CamMapsTest {
 
     @Test
     void anAllZeroMapStaysZeroRatherThanNan() {
-        float[][] normalised = CamMaps.normalizeByMax(new float[3][5]);
+        float[][] normalised = HostMaps.normalizeByMax(new float[3][5]);
         for (float[] row : normalised) {
             assertArrayEquals(new float[5], row, 0f);
         }
@@ -79,14 +79,14 @@ class CamMapsTest {
 
     @Test
     void nonFiniteEntriesCountAsZero() {
-        float[][] normalised = CamMaps.normalizeByMax(new float[][] {{Float.NaN, 2, Float.POSITIVE_INFINITY, 1}});
+        float[][] normalised = HostMaps.normalizeByMax(new float[][] {{Float.NaN, 2, Float.POSITIVE_INFINITY, 1}});
         assertArrayEquals(new float[] {0, 1, 0, 0.5f}, normalised[0], EXACT);
     }
 
     @Test
     void malformedMapsAndSizesAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> CamMaps.normalizeByMax(new float[0][0]));
-        assertThrows(IllegalArgumentException.class, () -> CamMaps.normalizeByMax(new float[][] {{1, 2}, {3}}));
-        assertThrows(IllegalArgumentException.class, () -> CamMaps.resizeBilinear(new float[][] {{1}}, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> HostMaps.normalizeByMax(new float[0][0]));
+        assertThrows(IllegalArgumentException.class, () -> HostMaps.normalizeByMax(new float[][] {{1, 2}, {3}}));
+        assertThrows(IllegalArgumentException.class, () -> HostMaps.resizeBilinear(new float[][] {{1}}, 0, 4));
     }
 }

@@ -1,8 +1,8 @@
 package io.spotlight.cam.render;
 
 /** Display preparation of CAM maps ({@code float[row][column]}): normalisation and resizing. */
-public final class CamMaps {
-    private CamMaps() {}
+public final class HostMaps {
+    private HostMaps() {}
 
     /**
      * The map divided by its maximum, so the hottest cell is 1. Non-finite entries count as 0, and a
