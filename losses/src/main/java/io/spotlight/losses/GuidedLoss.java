@@ -1,0 +1,230 @@
+package io.spotlight.losses;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.loss.Loss;
+import io.spotlight.cam.CamComputer;
+import io.spotlight.cam.CamException;
+import io.spotlight.cam.CamRequest;
+import io.spotlight.cam.CamResult;
+import io.spotlight.cam.map.CamMaps;
+import io.spotlight.cam.model.CamModel;
+import io.spotlight.cam.model.Taps;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The loss of one guided step (shared/DESIGN.md, "the heart"): {@code L = sum_h CE_h + sum_terms
+ * sum_h lambda * scale * P_h}, from ONE forward pass that also yields every head's maps.
+ *
+ * <p>Samples without a mask contribute nothing to a penalty (it is averaged over annotated samples
+ * only), and a batch without any mask does no CAM work at all. With {@code autoScale}, each
+ * term's {@code scale} is fixed on the first batch where the penalty is positive to {@code CE_h /
+ * P_h}, so that lambda = 1 means "as strong as the cross-entropy at the start of training".
+ */
+public final class GuidedLoss {
+    private final CamModel model;
+    private final CamComputer computer;
+    private final List<PenaltyTerm> terms;
+    private final boolean autoScale;
+    private final Map<String, Double> scales = new HashMap<>();
+    private final Loss crossEntropy = Loss.softmaxCrossEntropyLoss();
+    private final InputGradientPenalty rrr = new InputGradientPenalty();
+
+    public GuidedLoss(CamModel model, List<PenaltyTerm> terms, boolean autoScale) {
+        this.model = model;
+        this.computer = new CamComputer(model);
+        this.terms = List.copyOf(terms);
+        this.autoScale = autoScale;
+        for (PenaltyTerm t : terms) {
+            if (t.heads() != null) {
+                t.heads().forEach(model::headIndex); // unknown head names fail here, not mid-run
+            }
+        }
+    }
+
+    public List<PenaltyTerm> terms() {
+        return terms;
+    }
+
+    /** Fixed auto-scales so far, by "term/head" (for checkpoints and logs). */
+    public Map<String, Double> scales() {
+        return Map.copyOf(scales);
+    }
+
+    public void restoreScales(Map<String, Double> saved) {
+        scales.putAll(saved);
+    }
+
+    /**
+     * @param labels per head [B]
+     * @param allowed per head, the allowed mask at input resolution [B, 1, H, W]
+     * @param hasMask per head [B], nonzero for annotated samples
+     */
+    public Result evaluate(
+            ParameterStore ps,
+            NDArray x,
+            Map<String, NDArray> labels,
+            Map<String, NDArray> allowed,
+            Map<String, NDArray> hasMask,
+            boolean training) {
+        boolean annotated = !terms.isEmpty() && anyMask(hasMask);
+        boolean inputGradient = annotated && terms.stream().anyMatch(PenaltyTerm::isInputGradient);
+        if (inputGradient) {
+            x.setRequiresGradient(true);
+        }
+        Map<String, CamResult> cams = new LinkedHashMap<>();
+        Map<String, NDArray> outputs = new LinkedHashMap<>();
+        if (annotated) {
+            for (Map.Entry<String, List<PenaltyTerm>> group : camGroups().entrySet()) {
+                PenaltyTerm first = group.getValue().get(0);
+                List<String> layers = new ArrayList<>();
+                List<String> heads = new ArrayList<>();
+                for (PenaltyTerm t : group.getValue()) {
+                    if (!layers.contains(t.layer())) {
+                        layers.add(t.layer());
+                    }
+                    for (String h : model.headNames()) {
+                        if (t.guides(h) && !heads.contains(h)) {
+                            heads.add(h);
+                        }
+                    }
+                }
+                CamResult r = computer.compute(ps, x, labels, CamRequest.builder()
+                        .layers(layers).heads(heads).method(first.method()).mode(first.mode())
+                        .target(first.target()).training(training).build());
+                cams.put(group.getKey(), r);
+                if (outputs.isEmpty() && heads.size() == model.headNames().size()) {
+                    heads.forEach(h -> outputs.put(h, r.output(h)));
+                }
+            }
+        }
+        if (outputs.isEmpty()) {
+            Taps taps = model.forward(ps, x, training, List.of());
+            for (int h = 0; h < model.headNames().size(); h++) {
+                outputs.put(model.headNames().get(h), taps.output(h));
+            }
+        }
+
+        Map<String, NDArray> ce = new LinkedHashMap<>();
+        NDArray total = null;
+        for (String head : model.headNames()) {
+            NDArray y = labels.get(head);
+            if (y == null) {
+                throw new CamException("the batch has no labels for head '" + head + "'");
+            }
+            NDArray l = crossEntropy.evaluate(new NDList(y), new NDList(outputs.get(head)));
+            ce.put(head, l);
+            total = total == null ? l : total.add(l);
+        }
+
+        Map<String, NDArray> penalties = new LinkedHashMap<>();
+        Map<String, Double> weights = new LinkedHashMap<>();
+        if (annotated) {
+            for (PenaltyTerm t : terms) {
+                for (String head : model.headNames()) {
+                    if (!t.guides(head)) {
+                        continue;
+                    }
+                    NDArray mask = require(allowed, head, "allowed mask");
+                    NDArray has = require(hasMask, head, "has-mask flags").toType(outputs.get(head).getDataType(), false);
+                    NDArray perSample;
+                    if (t.isInputGradient()) {
+                        RegionMasks m = RegionMasks.fit(mask, has, x.get(":, 0, :, :"), t.dilation(), "mask of head '" + head + "'");
+                        perSample = rrr.perSample(outputs.get(head), x, m.forbiddenAtMap());
+                    } else {
+                        NDArray map = cams.get(groupKey(t)).map(head, t.layer());
+                        RegionMasks m = RegionMasks.fit(mask, has, map, t.dilation(), "mask of head '" + head + "'");
+                        perSample = MapPenalties.byName(t.penalty()).perSample(map, m);
+                    }
+                    NDArray p = perSample.mul(has).sum().div(has.sum().maximum(1));
+                    String key = t.name() + "/" + head;
+                    penalties.put(key, p);
+                    double w = t.lambda() * scale(key, ce.get(head), p);
+                    weights.put(key, w);
+                    if (w != 0) {
+                        total = total.add(p.mul(w));
+                    }
+                }
+            }
+        }
+        return new Result(total, ce, penalties, weights, outputs, cams.isEmpty() ? null : cams.values().iterator().next(), annotated);
+    }
+
+    private double scale(String key, NDArray ce, NDArray penalty) {
+        if (!autoScale) {
+            return 1;
+        }
+        Double s = scales.get(key);
+        if (s == null) {
+            double p = scalar(penalty);
+            if (!(p > 1e-12)) {
+                return 1; // not fixed until the penalty is measurable
+            }
+            s = scalar(ce) / p;
+            scales.put(key, s);
+        }
+        return s;
+    }
+
+    private static double scalar(NDArray a) {
+        return a.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    }
+
+    private static NDArray require(Map<String, NDArray> byHead, String head, String what) {
+        NDArray a = byHead.get(head);
+        if (a == null) {
+            throw new CamException("the batch has no " + what + " for head '" + head + "'");
+        }
+        return a;
+    }
+
+    private static boolean anyMask(Map<String, NDArray> hasMask) {
+        for (NDArray h : hasMask.values()) {
+            if (h.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).sum().getFloat() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** CAM terms that can share one CamComputer call: same method, gradient mode and target. */
+    private Map<String, List<PenaltyTerm>> camGroups() {
+        Map<String, List<PenaltyTerm>> groups = new LinkedHashMap<>();
+        for (PenaltyTerm t : terms) {
+            if (!t.isInputGradient()) {
+                groups.computeIfAbsent(groupKey(t), k -> new ArrayList<>()).add(t);
+            }
+        }
+        return groups;
+    }
+
+    private static String groupKey(PenaltyTerm t) {
+        return t.method().name() + "|" + t.mode() + "|" + t.target().name();
+    }
+
+    /**
+     * What one step computed.
+     *
+     * @param total the loss to back-propagate (scalar)
+     * @param crossEntropy per head (scalar)
+     * @param penalties raw penalty per "term/head" (scalar, before lambda and scale)
+     * @param weights lambda times auto-scale per "term/head"
+     * @param outputs logits per head
+     * @param cam the maps of the first CAM group, or null when no CAM work was done
+     * @param guided false when the batch had no annotation (or there are no terms)
+     */
+    public record Result(
+            NDArray total,
+            Map<String, NDArray> crossEntropy,
+            Map<String, NDArray> penalties,
+            Map<String, Double> weights,
+            Map<String, NDArray> outputs,
+            CamResult cam,
+            boolean guided) {}
+
+}

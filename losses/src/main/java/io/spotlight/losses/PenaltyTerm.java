@@ -1,0 +1,79 @@
+package io.spotlight.losses;
+
+import io.spotlight.cam.CamException;
+import io.spotlight.cam.GradientMode;
+import io.spotlight.cam.method.CamMethod;
+import io.spotlight.cam.method.CamMethods;
+import io.spotlight.cam.target.CamTarget;
+import io.spotlight.cam.target.Targets;
+import java.util.List;
+
+/**
+ * One reason term of the guided loss: which heads, at which layer, with which CAM method and
+ * penalty, weighted by {@code lambda}.
+ *
+ * @param name names the term in metrics, e.g. {@code hirescam@conv1}
+ * @param penalty a {@link MapPenalties} name, or {@code rrr} for the input-gradient penalty
+ * @param method the CAM method (ignored by {@code rrr})
+ * @param layer the target layer (ignored by {@code rrr})
+ * @param heads the guided heads, or null for all heads
+ * @param lambda the weight, at least 0 (per head: use one term per head)
+ * @param dilation input pixels by which to grow the forbidden region (e.g. the layer's receptive
+ *     field radius; see {@link io.spotlight.cam.map.ReceptiveField#dilationRadius()})
+ * @param mode exact (second order) or constant channel weights
+ * @param target what each head's map explains during training (default: the label)
+ */
+public record PenaltyTerm(
+        String name,
+        String penalty,
+        CamMethod method,
+        String layer,
+        List<String> heads,
+        double lambda,
+        int dilation,
+        GradientMode mode,
+        CamTarget target) {
+
+    public PenaltyTerm {
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new CamException("lambda of penalty term '" + name + "' must be a finite number >= 0, got " + lambda);
+        }
+        if (dilation < 0) {
+            throw new CamException("dilation of penalty term '" + name + "' must be >= 0 pixels, got " + dilation);
+        }
+        if (!isInputGradient(penalty)) {
+            MapPenalties.byName(penalty); // fail early on an unknown name
+            if (layer == null || layer.isBlank()) {
+                throw new CamException("penalty term '" + name + "' needs a target layer");
+            }
+            if (method != null && !method.isDifferentiable()) {
+                throw new CamException("penalty term '" + name + "': " + method.name()
+                        + " is post hoc only (not differentiable) and cannot guide training");
+            }
+        }
+    }
+
+    /** A CAM term with the defaults: exact gradients, label targets, all heads. */
+    public static PenaltyTerm cam(String penalty, String method, String layer, double lambda, int dilation) {
+        return new PenaltyTerm(method + "@" + layer, penalty, CamMethods.byName(method), layer, null, lambda,
+                dilation, GradientMode.EXACT, Targets.label());
+    }
+
+    /** The RRR input-gradient reference term. */
+    public static PenaltyTerm rrr(double lambda, int dilation) {
+        return new PenaltyTerm(InputGradientPenalty.NAME, InputGradientPenalty.NAME, null, null, null, lambda,
+                dilation, GradientMode.EXACT, Targets.label());
+    }
+
+    public boolean isInputGradient() {
+        return isInputGradient(penalty);
+    }
+
+    private static boolean isInputGradient(String penalty) {
+        return InputGradientPenalty.NAME.equals(penalty);
+    }
+
+    public boolean guides(String head) {
+        return heads == null || heads.contains(head);
+    }
+}

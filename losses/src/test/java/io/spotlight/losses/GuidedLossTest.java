@@ -1,0 +1,145 @@
+package io.spotlight.losses;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.spotlight.cam.autograd.Autograd;
+import io.spotlight.cam.model.CamModel;
+import io.spotlight.cam.model.MultiHeadBlock;
+import io.spotlight.cam.testing.GradCheck;
+import io.spotlight.cam.testing.TestModels;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The guided loss: exact gradients for every penalty, masks that switch work off, auto-scale. */
+class GuidedLossTest {
+    private static final Shape INPUT = new Shape(3, 1, 6, 6);
+    private NDManager manager;
+    private MultiHeadBlock block;
+    private CamModel model;
+    private ParameterStore ps;
+    private NDArray x;
+    private Map<String, NDArray> labels;
+    private Map<String, NDArray> allowed;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager("PyTorch");
+        manager.getEngine().setRandomSeed(5);
+        block = TestModels.init(TestModels.multiHead(TestModels.smoothTrunk(3),
+                        "a", TestModels.mlpHead(4, 3), "b", TestModels.linearHead(3)),
+                manager, DataType.FLOAT64, INPUT);
+        model = CamModel.of(block);
+        ps = new ParameterStore(manager, false);
+        x = manager.randomUniform(0, 1, INPUT, DataType.FLOAT64);
+        labels = Map.of("a", manager.create(new long[] {0, 1, 2}), "b", manager.create(new long[] {2, 0, 1}));
+        float[] mask = new float[3 * 36];
+        java.util.Arrays.fill(mask, 1);
+        for (int b = 0; b < 3; b++) {
+            mask[b * 36] = 0; // top-left pixel forbidden: a "decoy"
+            mask[b * 36 + 1] = 0;
+        }
+        NDArray m = manager.create(mask, new Shape(3, 1, 6, 6));
+        allowed = Map.of("a", m, "b", m);
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private Map<String, NDArray> has(float... flags) {
+        return Map.of("a", manager.create(flags), "b", manager.create(flags));
+    }
+
+    private GradCheck.Result check(GuidedLoss loss) {
+        Map<String, NDArray> has = has(1, 1, 0);
+        return new GradCheck(block, manager, 1e-6, 4, 17).run(
+                () -> {
+                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        gc.backward(loss.evaluate(ps, x, labels, allowed, has, true).total());
+                    }
+                },
+                () -> {
+                    // outside a collector the CAM is computed post hoc; the loss value is the same
+                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        return loss.evaluate(ps, x.duplicate(), labels, allowed, has, true).total().getDouble();
+                    }
+                });
+    }
+
+    @Test
+    void everyPenaltyHasTheGradientFiniteDifferencesMeasure() {
+        List<PenaltyTerm> terms = List.of(
+                PenaltyTerm.cam("outside_share", "hirescam", "trunk/0", 0.7, 1),
+                PenaltyTerm.cam("rrr_g", "gradcam", "trunk", 0.3, 0),
+                PenaltyTerm.cam("hint", "gradcam", "trunk", 0.2, 0),
+                PenaltyTerm.rrr(0.05, 0));
+        for (PenaltyTerm term : terms) {
+            GradCheck.Result r = check(new GuidedLoss(model, List.of(term), false));
+            System.out.printf("guided loss with %-14s %-18s worst rel. error %.2e over %d coords%n",
+                    term.penalty(), term.name(), r.worstRelativeError(), r.coordinates());
+            assertTrue(r.worstRelativeError() < 1e-4, term.name() + ": " + r);
+        }
+    }
+
+    @Test
+    void aBatchWithoutMasksDoesNoCamWork() {
+        GuidedLoss loss = new GuidedLoss(model, List.of(PenaltyTerm.cam("outside_share", "gradcam", "trunk", 1, 0)), false);
+        long before = Autograd.calls();
+        GuidedLoss.Result r = loss.evaluate(ps, x, labels, allowed, has(0, 0, 0), true);
+        assertEquals(before, Autograd.calls());
+        assertFalse(r.guided());
+        assertNull(r.cam());
+        assertTrue(r.penalties().isEmpty());
+        double ceOnly = r.crossEntropy().get("a").getDouble() + r.crossEntropy().get("b").getDouble();
+        assertEquals(ceOnly, r.total().getDouble(), 1e-12);
+    }
+
+    @Test
+    void samplesWithoutAMaskContributeNothing() {
+        GuidedLoss loss = new GuidedLoss(model, List.of(PenaltyTerm.cam("outside_share", "gradcam", "trunk", 1, 0)), false);
+        double withThird = loss.evaluate(ps, x, labels, allowed, has(1, 1, 1), true).penalties().get("gradcam@trunk/a").getDouble();
+        double firstTwo = loss.evaluate(ps, x, labels, allowed, has(1, 1, 0), true).penalties().get("gradcam@trunk/a").getDouble();
+        // recompute on the first two samples alone
+        NDArray x2 = x.get("0:2");
+        Map<String, NDArray> l2 = Map.of("a", labels.get("a").get("0:2"), "b", labels.get("b").get("0:2"));
+        Map<String, NDArray> m2 = Map.of("a", allowed.get("a").get("0:2"), "b", allowed.get("b").get("0:2"));
+        Map<String, NDArray> h2 = Map.of("a", manager.create(new float[] {1, 1}), "b", manager.create(new float[] {1, 1}));
+        double alone = loss.evaluate(ps, x2, l2, m2, h2, true).penalties().get("gradcam@trunk/a").getDouble();
+        assertEquals(alone, firstTwo, 1e-12);
+        assertTrue(Math.abs(withThird - firstTwo) > 1e-6, "the third sample does count when annotated");
+    }
+
+    @Test
+    void autoScaleMakesEachTermAsStrongAsTheCrossEntropyAtTheStart() {
+        GuidedLoss loss = new GuidedLoss(model, List.of(PenaltyTerm.cam("outside_share", "gradcam", "trunk", 2, 0)), true);
+        GuidedLoss.Result r = loss.evaluate(ps, x, labels, allowed, has(1, 1, 1), true);
+        double ce = r.crossEntropy().get("b").getDouble();
+        double p = r.penalties().get("gradcam@trunk/b").getDouble();
+        assertEquals(2 * ce / p, r.weights().get("gradcam@trunk/b"), 1e-9 * (2 * ce / p));
+        // the scale is fixed after the first batch
+        GuidedLoss.Result again = loss.evaluate(ps, x.mul(0.5), labels, allowed, has(1, 1, 1), true);
+        assertEquals(r.weights().get("gradcam@trunk/b"), again.weights().get("gradcam@trunk/b"));
+    }
+
+    @Test
+    void onlyTheNamedHeadsAreGuided() {
+        PenaltyTerm onlyB = new PenaltyTerm("share-b", "outside_share", io.spotlight.cam.method.CamMethods.byName("gradcam"), "trunk",
+                List.of("b"), 1, 0, io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label());
+        GuidedLoss.Result r = new GuidedLoss(model, List.of(onlyB), false).evaluate(ps, x, labels, allowed, has(1, 1, 1), true);
+        assertEquals(java.util.Set.of("share-b/b"), r.penalties().keySet());
+    }
+}
