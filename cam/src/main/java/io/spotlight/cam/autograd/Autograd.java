@@ -128,6 +128,9 @@ public final class Autograd {
             PtSymbolBlock block =
                     JniUtils.loadModule(owner, new ByteArrayInputStream(archive), true, false);
             JniUtils.enableTrainingMode(block);
+            // TorchScript's graph executor profiles and re-optimises a method over its first calls
+            // (about 1 s each here); a one-line autograd.grad has nothing to gain from it.
+            JniUtils.setGraphExecutorOptimize(false);
             return block;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build the autograd TorchScript module", e);

@@ -1,0 +1,37 @@
+package io.spotlight.trainer.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./spotlight}: attention-guided training with differentiable Grad-CAM. */
+@Command(
+        name = "spotlight",
+        mixinStandardHelpOptions = true,
+        version = "spotlight 0.1.0",
+        description = "Attention-guided training with differentiable Grad-CAM on DJL.",
+        subcommands = {TrainCommand.class})
+public final class SpotlightCli implements Runnable {
+    /** The repository root: configs/ and outputs/ live there (set by the launcher). */
+    static Path home() {
+        return Path.of(System.getProperty("spotlight.home", ".")).toAbsolutePath().normalize();
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new SpotlightCli())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + e.getMessage());
+                    if (Boolean.getBoolean("spotlight.debug")) {
+                        e.printStackTrace(cmd.getErr());
+                    }
+                    return 1;
+                })
+                .execute(args);
+        System.exit(code);
+    }
+}

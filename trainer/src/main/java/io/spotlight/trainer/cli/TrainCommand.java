@@ -1,0 +1,79 @@
+package io.spotlight.trainer.cli;
+
+import io.spotlight.trainer.config.ComposedConfig;
+import io.spotlight.trainer.config.ConfigComposer;
+import io.spotlight.trainer.config.ConfigRenderer;
+import io.spotlight.trainer.config.RunDirectories;
+import io.spotlight.trainer.config.SearchPath;
+import io.spotlight.trainer.config.SweepJob;
+import io.spotlight.trainer.config.Sweeps;
+import io.spotlight.trainer.run.RunLauncher;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./spotlight train CONFIG [key=value ...] [-m key=a,b ...]}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train from a config; key=value overrides, group=option switches; -m sweeps comma lists.")
+public final class TrainCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "primary config, e.g. configs/train.conf")
+    Path config;
+
+    @Parameters(index = "1..*", arity = "0..*", description = "overrides: key=value, group=option, +key=value, ~key")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = {"-m", "--multirun"}, description = "expand comma lists into one run per combination")
+    boolean multirun;
+
+    @Option(names = "--print-config", description = "print the resolved config and exit")
+    boolean printConfig;
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = SpotlightCli.home();
+        Path primary = config.isAbsolute() ? config : home.resolve(config);
+        ConfigComposer composer = new ConfigComposer(SearchPath.forPrimary(primary, home.resolve("configs")));
+        RunDirectories dirs = new RunDirectories(home);
+        if (!multirun) {
+            ComposedConfig composed = composer.compose(primary, overrides);
+            if (printConfig) {
+                System.out.println(composed.render());
+                return 0;
+            }
+            Path runDir = dirs.createRunDir(composed.config());
+            ConfigRenderer.save(runDir, composed);
+            RunLauncher.trainAndReport(composed, runDir, null);
+            return 0;
+        }
+        List<SweepJob> jobs = Sweeps.expand(overrides);
+        ComposedConfig first = composer.compose(primary, jobs.get(0).overrides());
+        if (printConfig) {
+            for (SweepJob job : jobs) {
+                System.out.println("# job " + job.dirName());
+                System.out.println(composer.compose(primary, job.overrides()).render());
+            }
+            return 0;
+        }
+        Path sweepDir = dirs.createSweepDir(first.config());
+        System.out.println("multirun: " + jobs.size() + " jobs in " + sweepDir);
+        int failed = 0;
+        for (SweepJob job : jobs) {
+            ComposedConfig composed = composer.compose(primary, job.overrides());
+            Path runDir = dirs.createJobDir(sweepDir, job);
+            ConfigRenderer.save(runDir, composed);
+            System.out.println("job " + job.dirName());
+            try {
+                RunLauncher.trainAndReport(composed, runDir, null);
+            } catch (RuntimeException e) {
+                failed++;
+                System.err.println("job " + job.dirName() + " failed: " + e.getMessage());
+            }
+        }
+        System.out.println("multirun finished: " + (jobs.size() - failed) + " of " + jobs.size() + " jobs succeeded; results in " + sweepDir);
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,74 @@
+package io.spotlight.trainer.run;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Dataset.Usage;
+import ai.djl.training.dataset.RandomAccessDataset;
+import io.spotlight.trainer.config.Cfg;
+import io.spotlight.trainer.data.AbstractGuidedDataset;
+import io.spotlight.trainer.data.DecoyFashionMnist;
+import io.spotlight.trainer.data.DecoyOptions;
+import io.spotlight.trainer.data.FashionMnistDataset;
+import io.spotlight.trainer.data.FashionMnistFiles;
+import io.spotlight.trainer.data.Head;
+import io.spotlight.trainer.data.Subset;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Builds the training set and the named test sets of the {@code dataset} config group. */
+public final class DatasetFactory {
+    /** The test set every comparison reports first: decoys randomised where the dataset has them. */
+    public static final String MAIN_TEST = "test";
+    /** Decoys that encode the label, as at training time. */
+    public static final String LABEL_DECOY_TEST = "label_decoy_test";
+
+    private DatasetFactory() {}
+
+    /** A training set and named test sets, all with the same heads and image shape. */
+    public record Datasets(AbstractGuidedDataset train, Map<String, AbstractGuidedDataset> tests) {
+        public List<Head> heads() {
+            return train.heads();
+        }
+
+        public Shape imageShape() {
+            return train.imageShape();
+        }
+    }
+
+    public static Datasets build(Cfg dataset, int batchSize, int evalBatchSize) {
+        String name = dataset.getStringIn("name", Set.of(FashionMnistDataset.NAME, DecoyFashionMnist.NAME));
+        FashionMnistFiles files = new FashionMnistFiles(Path.of(dataset.getString("dir")));
+        long seed = dataset.raw().getLong("seed");
+        Subset train = subset(dataset.getInt("train_size", 0, 60000));
+        Subset test = subset(dataset.getInt("test_size", 0, 10000));
+        Map<String, AbstractGuidedDataset> tests = new LinkedHashMap<>();
+        if (name.equals(FashionMnistDataset.NAME)) {
+            AbstractGuidedDataset tr = FashionMnistDataset.builder().optFiles(files).optUsage(Usage.TRAIN)
+                    .optSubset(train).optSeed(seed).setSampling(batchSize, true).build();
+            tests.put(MAIN_TEST, FashionMnistDataset.builder().optFiles(files).optUsage(Usage.TEST)
+                    .optSubset(test).optSeed(seed).setSampling(evalBatchSize, false).build());
+            return new Datasets(tr, tests);
+        }
+        DecoyOptions decoy = new DecoyOptions(
+                dataset.getInt("patch", 1, 14),
+                DecoyOptions.ShadeRule.parse(dataset.getString("train_shade")),
+                DecoyOptions.PatchPosition.parse(dataset.getString("position")));
+        DecoyFashionMnist.MaskMode mask = DecoyFashionMnist.MaskMode.parse(dataset.getString("mask"));
+        RandomAccessDataset tr = DecoyFashionMnist.builder().optFiles(files).optUsage(Usage.TRAIN)
+                .optSubset(train).optSeed(seed).optDecoy(decoy).optMaskMode(mask)
+                .setSampling(batchSize, true).build();
+        tests.put(MAIN_TEST, DecoyFashionMnist.builder().optFiles(files).optUsage(Usage.TEST).optSubset(test)
+                .optSeed(seed).optDecoy(decoy.withShade(DecoyOptions.ShadeRule.RANDOM)).optMaskMode(mask)
+                .setSampling(evalBatchSize, false).build());
+        tests.put(LABEL_DECOY_TEST, DecoyFashionMnist.builder().optFiles(files).optUsage(Usage.TEST).optSubset(test)
+                .optSeed(seed).optDecoy(decoy.withShade(DecoyOptions.ShadeRule.LABEL)).optMaskMode(mask)
+                .setSampling(evalBatchSize, false).build());
+        return new Datasets((AbstractGuidedDataset) tr, tests);
+    }
+
+    private static Subset subset(int size) {
+        return size == 0 ? Subset.all() : Subset.random(size);
+    }
+}

@@ -1,0 +1,103 @@
+package io.spotlight.trainer.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import io.spotlight.cam.CamComputer;
+import io.spotlight.cam.CamRequest;
+import io.spotlight.cam.CamResult;
+import io.spotlight.cam.method.CamMethods;
+import io.spotlight.cam.model.CamModel;
+import io.spotlight.cam.model.Taps;
+import io.spotlight.losses.OutsideShare;
+import io.spotlight.losses.RegionMasks;
+import io.spotlight.trainer.data.AbstractGuidedDataset;
+import io.spotlight.trainer.data.GuidedBatch;
+import io.spotlight.trainer.data.Head;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Accuracy per head, and the share of CAM mass outside the allowed region, in eval mode. */
+public final class Evaluation {
+    private Evaluation() {}
+
+    /** Accuracy in percent per head over the whole dataset. */
+    public static Map<String, Double> accuracy(CamModel model, ParameterStore ps, AbstractGuidedDataset data, NDManager manager) {
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        for (Head h : data.heads()) {
+            counts.put(h.name(), new long[2]);
+        }
+        try {
+            for (Batch batch : data.getData(manager)) {
+                try (batch) {
+                    GuidedBatch b = data.layout().unpack(batch);
+                    Taps taps = model.forward(ps, b.images(), false, List.of());
+                    for (int h = 0; h < data.heads().size(); h++) {
+                        String head = data.heads().get(h).name();
+                        NDArray pred = taps.output(h).argMax(1).toType(DataType.INT64, false);
+                        long correct = pred.eq(b.label(head).toType(DataType.INT64, false)).sum().getLong();
+                        counts.get(head)[0] += correct;
+                        counts.get(head)[1] += b.size();
+                    }
+                }
+            }
+        } catch (IOException | ai.djl.translate.TranslateException e) {
+            throw new UncheckedIOException(new IOException("evaluation failed: " + e.getMessage(), e));
+        }
+        Map<String, Double> acc = new LinkedHashMap<>();
+        counts.forEach((head, c) -> acc.put(head, 100.0 * c[0] / Math.max(1, c[1])));
+        return acc;
+    }
+
+    /**
+     * Mean share of each head's positive CAM mass outside its allowed region (no dilation), over
+     * the annotated samples among the first {@code maxSamples}. Heads without annotated samples
+     * are left out.
+     */
+    public static Map<String, Double> camOutsideShare(CamModel model, ParameterStore ps, AbstractGuidedDataset data,
+            NDManager manager, String method, String layer, int maxSamples) {
+        Map<String, double[]> sums = new HashMap<>();
+        CamComputer computer = new CamComputer(model);
+        long seen = 0;
+        try {
+            for (Batch batch : data.getData(manager)) {
+                try (batch; NDManager scope = manager.newSubManager()) {
+                    if (seen >= maxSamples) {
+                        break;
+                    }
+                    GuidedBatch b = data.layout().unpack(batch);
+                    Map<String, NDArray> labels = new HashMap<>();
+                    data.heads().forEach(h -> labels.put(h.name(), b.label(h.name())));
+                    CamResult r = computer.compute(ps, b.images(), labels, CamRequest.builder()
+                            .layer(layer).method(CamMethods.byName(method)).training(false).build());
+                    for (Head h : data.heads()) {
+                        NDArray map = r.map(h.name(), layer);
+                        NDArray has = b.hasMask(h.name());
+                        RegionMasks masks = RegionMasks.fit(b.allowedMask(h.name()), has, map, 0, "mask of head '" + h.name() + "'");
+                        NDArray share = new OutsideShare().perSample(map, masks).mul(masks.hasMask());
+                        double[] s = sums.computeIfAbsent(h.name(), k -> new double[2]);
+                        s[0] += share.sum().toType(DataType.FLOAT64, false).getDouble();
+                        s[1] += masks.hasMask().sum().toType(DataType.FLOAT64, false).getDouble();
+                    }
+                    seen += b.size();
+                }
+            }
+        } catch (IOException | ai.djl.translate.TranslateException e) {
+            throw new UncheckedIOException(new IOException("CAM evaluation failed: " + e.getMessage(), e));
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Head h : data.heads()) {
+            double[] s = sums.get(h.name());
+            if (s != null && s[1] > 0) {
+                out.put(h.name(), s[0] / s[1]);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,229 @@
+package io.spotlight.trainer.run;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import io.spotlight.cam.model.CamModel;
+import io.spotlight.losses.GuidedLoss;
+import io.spotlight.losses.PenaltyTerm;
+import io.spotlight.trainer.config.Cfg;
+import io.spotlight.trainer.config.ComposedConfig;
+import io.spotlight.trainer.data.GuidedBatch;
+import io.spotlight.trainer.data.Head;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One training run: DJL's {@link Trainer} with the guided step of shared/DESIGN.md, evaluation
+ * after each epoch, and listeners for everything else (files, progress, snapshots, checkpoints,
+ * tracking).
+ */
+public final class GuidedTraining {
+    private final ComposedConfig composed;
+    private final Path runDir;
+    private final List<SpotlightListener> listeners;
+
+    public GuidedTraining(ComposedConfig composed, Path runDir, List<SpotlightListener> listeners) {
+        this.composed = composed;
+        this.runDir = runDir;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** Picks the GPU when the engine sees one (config {@code device = auto}), else the CPU. */
+    public static Device device(String setting) {
+        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        switch (setting) {
+            case "cpu":
+                return Device.cpu();
+            case "gpu":
+                if (gpus == 0) {
+                    throw new io.spotlight.trainer.config.SpotlightConfigError("device = gpu, but the PyTorch engine sees no GPU");
+                }
+                return Device.gpu();
+            default:
+                return gpus > 0 ? Device.gpu() : Device.cpu();
+        }
+    }
+
+    /** Trains, evaluates and returns the summary written to {@code summary.json}. */
+    public Map<String, Object> run() throws IOException, ai.djl.translate.TranslateException {
+        Cfg cfg = composed.cfg();
+        long seed = cfg.raw().getLong("seed");
+        Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+        Device device = device(cfg.getStringIn("device", Set.of("auto", "cpu", "gpu")));
+        int epochs = cfg.getInt("epochs", 1, 10000);
+        int batchSize = cfg.getInt("batch_size", 1, 1 << 16);
+        DatasetFactory.Datasets data = DatasetFactory.build(cfg.at("dataset"), batchSize, cfg.getInt("eval_batch_size", 1, 1 << 16));
+        data.train().prepare();
+        for (var t : data.tests().values()) {
+            t.prepare();
+        }
+        ModelFactory.BuiltModel built = ModelFactory.build(cfg.at("model"), data.heads());
+        long stepsPerEpoch = (data.train().size() + batchSize - 1) / batchSize;
+        OptimizerFactory.Built opt = OptimizerFactory.build(cfg.at("optimizer"), stepsPerEpoch, epochs);
+        String name = cfg.getString("name");
+        ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "spotlight-data");
+            t.setDaemon(true);
+            return t;
+        });
+        long wallStart = System.nanoTime();
+        String status = "FAILED";
+        Map<String, Object> summary = new LinkedHashMap<>();
+        RunContext ctx = null;
+        try (Model model = Model.newInstance(name, device, "PyTorch")) {
+            model.setBlock(built.block());
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(opt.optimizer())
+                    .optDevices(new Device[] {device})
+                    // batches are assembled on a background thread, off the training thread's path
+                    .optExecutorService(loader);
+            listeners.forEach(config::addTrainingListeners);
+            try (Trainer trainer = model.newTrainer(config)) {
+                Shape image = data.imageShape();
+                trainer.initialize(new Shape(1, image.get(0), image.get(1), image.get(2)));
+                registerParameters(trainer, image);
+                ParameterStore ps = new ParameterStore(trainer.getManager(), false);
+                CamModel camModel = CamModel.of(built.block());
+                List<PenaltyTerm> terms = GuidanceFactory.terms(cfg.at("guidance"), built, camModel, trainer.getManager(),
+                        new long[] {image.get(0), image.get(1), image.get(2)});
+                GuidedLoss loss = new GuidedLoss(camModel, terms, cfg.getBoolean("guidance.auto_scale"));
+                RunContext[] self = new RunContext[1];
+                ctx = new RunContext(name, runDir, composed, camModel, built, data, device, ps, stepsPerEpoch, epochs,
+                        (key, s, png) -> listeners.forEach(l -> l.onImage(self[0], key, s, png)));
+                self[0] = ctx;
+                RunContext run = ctx;
+                listeners.forEach(l -> l.onTrainingBegin(trainer));
+                int logEvery = cfg.getInt("log.every", 1, 1 << 20);
+                long step = 0;
+                Map<String, Double> lastEval = Map.of();
+                for (int epoch = 1; epoch <= epochs; epoch++) {
+                    for (Batch batch : trainer.iterateDataset(data.train())) {
+                        try (batch) {
+                            long t0 = System.nanoTime();
+                            Map<String, Double> metrics = step(trainer, loss, ps, data, batch, step, epoch);
+                            trainer.step();
+                            step++;
+                            long done = step;
+                            int ep = epoch;
+                            listeners.forEach(l -> l.onBatch(run, done, ep));
+                            if (step % logEvery == 0 || step == 1) {
+                                double ms = (System.nanoTime() - t0) / 1e6;
+                                metrics.put("step_time_ms", ms);
+                                metrics.put("images_per_s", batch.getSize() * 1000.0 / ms);
+                                metrics.put("lr", (double) opt.schedule().getNewValue((int) step));
+                                metrics.put("epoch", (double) epoch);
+                                long s = step;
+                                listeners.forEach(l -> l.onStep(run, s, metrics));
+                            } else {
+                                metrics.clear();
+                            }
+                        }
+                    }
+                    lastEval = evaluate(ctx, trainer.getManager());
+                    Map<String, Double> eval = lastEval;
+                    int e = epoch;
+                    long s = step;
+                    listeners.forEach(l -> l.onEvaluation(run, e, s, eval));
+                    listeners.forEach(l -> l.onEpoch(trainer));
+                }
+                summary.put("name", name);
+                summary.put("steps", step);
+                summary.put("epochs", epochs);
+                summary.put("device", device.toString());
+                summary.put("metrics", lastEval);
+                summary.put("auto_scales", loss.scales());
+                summary.put("wall_seconds", (System.nanoTime() - wallStart) / 1e9);
+                model.save(runDir.resolve("model"), "model");
+                status = "FINISHED";
+                listeners.forEach(l -> l.onTrainingEnd(trainer));
+            }
+            return summary;
+        } finally {
+            loader.shutdownNow();
+            summary.putIfAbsent("wall_seconds", (System.nanoTime() - wallStart) / 1e9);
+            summary.put("status", status);
+            RunContext run = ctx;
+            String st = status;
+            listeners.forEach(l -> l.onRunEnd(run, st, summary));
+        }
+    }
+
+    /** One guided step: forward (with the maps), loss, a check for NaN/Inf, backward. */
+    private static Map<String, Double> step(Trainer trainer, GuidedLoss loss, ParameterStore ps,
+            DatasetFactory.Datasets data, Batch batch, long step, int epoch) {
+        GuidedBatch b = data.train().layout().unpack(batch);
+        Map<String, NDArray> labels = new HashMap<>();
+        Map<String, NDArray> allowed = new HashMap<>();
+        Map<String, NDArray> hasMask = new HashMap<>();
+        for (Head h : data.heads()) {
+            labels.put(h.name(), b.label(h.name()));
+            allowed.put(h.name(), b.allowedMask(h.name()));
+            hasMask.put(h.name(), b.hasMask(h.name()));
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        try (GradientCollector gc = trainer.newGradientCollector()) {
+            GuidedLoss.Result r = loss.evaluate(ps, b.images(), labels, allowed, hasMask, true);
+            double total = r.total().toType(DataType.FLOAT64, false).getDouble();
+            metrics.put("loss", total);
+            r.crossEntropy().forEach((h, v) -> metrics.put("ce/" + h, v.toType(DataType.FLOAT64, false).getDouble()));
+            r.penalties().forEach((k, v) -> metrics.put("penalty/" + k, v.toType(DataType.FLOAT64, false).getDouble()));
+            if (!Double.isFinite(total)) {
+                List<String> culprits = new ArrayList<>();
+                metrics.forEach((k, v) -> {
+                    if (!Double.isFinite(v)) {
+                        culprits.add(k + "=" + v);
+                    }
+                });
+                throw new NonFiniteLossException("the loss is " + total + " at step " + (step + 1) + " (epoch " + epoch
+                        + "): " + String.join(", ", culprits) + "; the step was not taken and the last checkpoint is intact");
+            }
+            gc.backward(r.total());
+        }
+        return metrics;
+    }
+
+    private static Map<String, Double> evaluate(RunContext ctx, NDManager manager) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        Cfg cfg = ctx.config().cfg();
+        try (NDManager scope = manager.newSubManager()) {
+            ctx.datasets().tests().forEach((set, data) -> Evaluation.accuracy(ctx.model(), ctx.parameters(), data, scope)
+                    .forEach((head, acc) -> out.put(set + "/accuracy/" + head, acc)));
+            String layer = ctx.built().layer(cfg.getString("snapshot.layer"));
+            Evaluation.camOutsideShare(ctx.model(), ctx.parameters(), ctx.datasets().tests().get(DatasetFactory.MAIN_TEST), scope,
+                            cfg.getString("snapshot.method"), layer, cfg.getInt("eval.cam_samples", 0, 1 << 20))
+                    .forEach((head, share) -> out.put("test/cam_outside_share/" + head, share));
+        }
+        return out;
+    }
+
+    /**
+     * DJL's Trainer updates only parameters its own ParameterStore has handed out; the guided
+     * step reads them through the CAM code's store, so one forward through the trainer at the
+     * start registers them all.
+     */
+    private static void registerParameters(Trainer trainer, Shape image) {
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            trainer.forward(new NDList(scope.zeros(new Shape(1, image.get(0), image.get(1), image.get(2)))));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.spotlight.trainer.run;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import io.spotlight.cam.model.MultiHeadBlock;
+import io.spotlight.trainer.config.Cfg;
+import io.spotlight.trainer.config.SpotlightConfigError;
+import io.spotlight.trainer.data.Head;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the model named by the {@code model} config group, one head per dataset head. */
+public final class ModelFactory {
+    private ModelFactory() {}
+
+    /** A model and the short names of its target layers ({@code conv1} → {@code trunk/0}). */
+    public record BuiltModel(MultiHeadBlock block, Map<String, String> layers) {
+        /** Resolves a layer alias; any other name is taken as a path into the model. */
+        public String layer(String nameOrPath) {
+            return layers.getOrDefault(nameOrPath, nameOrPath);
+        }
+    }
+
+    public static BuiltModel build(Cfg model, List<Head> heads) {
+        String name = model.getStringIn("name", java.util.Set.of("small-cnn"));
+        List<Integer> channels = model.raw().getIntList("channels");
+        if (channels.size() != 2 || channels.stream().anyMatch(c -> c < 1)) {
+            throw new SpotlightConfigError("model.channels must be two positive numbers, got " + channels);
+        }
+        int hidden = model.getInt("hidden", 1, 1 << 16);
+        Block trunk = new SequentialBlock()
+                .add(conv(channels.get(0)))
+                .add(Activation.reluBlock())
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(conv(channels.get(1)))
+                .add(Activation.reluBlock())
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)));
+        Map<String, Block> headBlocks = new LinkedHashMap<>();
+        for (Head head : heads) {
+            headBlocks.put(head.name(), new SequentialBlock()
+                    .add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(hidden).build())
+                    .add(Activation.reluBlock())
+                    .add(Linear.builder().setUnits(head.numClasses()).build()));
+        }
+        Map<String, String> layers = new LinkedHashMap<>();
+        if (model.has("layers")) {
+            for (String alias : model.raw().getConfig("layers").root().keySet()) {
+                layers.put(alias, model.getString("layers." + alias));
+            }
+        }
+        return new BuiltModel(new MultiHeadBlock(trunk, headBlocks), layers);
+    }
+
+    private static Conv2d conv(int filters) {
+        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build();
+    }
+}
