@@ -93,5 +93,6 @@ public class MultiHeadBlock extends AbstractBlock {
         if (loadVersion != VERSION) {
             throw new MalformedModelException("Unsupported MultiHeadBlock version: " + loadVersion);
         }
+        readInputShapes(is); // written by AbstractBaseBlock#saveMetadata
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "spotlight 0.1.0",
         description = "Attention-guided training with differentiable Grad-CAM on DJL.",
-        subcommands = {TrainCommand.class})
+        subcommands = {TrainCommand.class, CompareCommand.class})
 public final class SpotlightCli implements Runnable {
     /** The repository root: configs/ and outputs/ live there (set by the launcher). */
     static Path home() {
