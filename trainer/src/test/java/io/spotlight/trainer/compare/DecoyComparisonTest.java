@@ -1,0 +1,55 @@
+package io.spotlight.trainer.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spotlight.trainer.config.ConfigComposer;
+import io.spotlight.trainer.config.SearchPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reduced, seeded decoy comparison CI runs (20,000 training images, one epoch): the guided
+ * model beats the baseline on the decoy-randomised test set by a clear margin, and only the
+ * baseline scores much better when the decoy tells the label. The full run is recorded in
+ * experiments/decoy-fmnist/RESULTS.md.
+ */
+class DecoyComparisonTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void guidedBeatsBaselineOnTheDecoyRandomisedTestSet(@TempDir Path out) throws Exception {
+        Path experiment = ROOT.resolve("experiments/decoy-fmnist/experiment.conf");
+        Comparison comparison = new Comparison(
+                new ConfigComposer(SearchPath.forPrimary(experiment, ROOT.resolve("configs"))), experiment,
+                List.of("epochs=1", "dataset.test_size=2000", "log.progress=false", "snapshot.every=0", "eval.cam_samples=500"));
+        comparison.run(out, List.of("baseline", "hirescam-conv1"));
+
+        Map<String, Object> json = new ObjectMapper().readValue(out.resolve(Comparison.JSON).toFile(), Map.class);
+        Map<String, Object> variants = (Map<String, Object>) json.get("variants");
+        Map<String, Double> baseline = head(variants, "baseline");
+        Map<String, Double> guided = head(variants, "hirescam-conv1");
+        System.out.printf("reduced comparison: baseline %.1f / %.1f, guided %.1f / %.1f (random / label decoy), share %.3f%n",
+                baseline.get("accuracy"), baseline.get("label_decoy_accuracy"),
+                guided.get("accuracy"), guided.get("label_decoy_accuracy"), guided.get("cam_outside_share"));
+        assertTrue(guided.get("accuracy") >= baseline.get("accuracy") + 5, "guided should beat baseline by 5 points");
+        assertTrue(baseline.get("label_decoy_accuracy") - baseline.get("accuracy") >= 10, "the baseline uses the decoy");
+        assertTrue(Math.abs(guided.get("label_decoy_accuracy") - guided.get("accuracy")) <= 3, "the guided model ignores it");
+        assertTrue(guided.get("cam_outside_share") <= 0.05);
+        assertTrue(((Number) ((Map<String, Object>) variants.get("baseline")).get("wall_seconds")).doubleValue() > 0);
+        assertTrue(Files.readString(out.resolve(Comparison.MARKDOWN)).contains("| hirescam-conv1 | label |"));
+        assertEquals("hirescam-conv1", json.get("default_guided"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Double> head(Map<String, Object> variants, String name) {
+        Map<String, Object> v = (Map<String, Object>) variants.get(name);
+        return ((Map<String, Map<String, Double>>) v.get("heads")).get("label");
+    }
+}
