@@ -72,13 +72,14 @@ public final class MlflowTracker extends SpoolingTracker {
   private volatile boolean closing;
   private volatile long closeDeadlineNanos;
 
-  private MlflowTracker(String trackingUri, Path runDir, Options options) {
+  private MlflowTracker(
+      String trackingUri, Path runDir, Options options, Credentials credentials) {
     super(runDir, MlflowConnection.redact(trackingUri), Clock.systemUTC());
     this.options = options;
     this.reporter = new ProblemReporter(MlflowConnection.redact(trackingUri), runDir);
     MlflowConnection opened = null;
     try {
-      opened = MlflowConnection.open(trackingUri, Credentials.fromEnvironment());
+      opened = MlflowConnection.open(trackingUri, credentials);
     } catch (TrackingFailure failure) {
       reporter.gaveUp(failure); // an unusable URI: say so once and keep the run locally
     }
@@ -91,7 +92,13 @@ public final class MlflowTracker extends SpoolingTracker {
   }
 
   public static MlflowTracker create(String trackingUri, Path runDir, Options options) {
-    return new MlflowTracker(trackingUri, runDir, options);
+    return new MlflowTracker(trackingUri, runDir, options, Credentials.fromEnvironment());
+  }
+
+  /** For tests: credentials from a map instead of the process environment. */
+  static MlflowTracker create(
+      String trackingUri, Path runDir, Options options, Credentials credentials) {
+    return new MlflowTracker(trackingUri, runDir, options, credentials);
   }
 
   @Override
