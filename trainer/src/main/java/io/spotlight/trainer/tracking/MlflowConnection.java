@@ -20,6 +20,7 @@ import org.mlflow.api.proto.Service.RunInfo;
 import org.mlflow.api.proto.Service.RunTag;
 import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowHttpException;
 
 /**
  * One tracking server, as the sender needs it. Experiments, runs, params, metrics and tags go
@@ -98,14 +99,23 @@ final class MlflowConnection implements AutoCloseable {
   /** The id of the experiment with this name, created if it does not exist. */
   String experimentId(String name) throws TrackingFailure {
     try {
-      Optional<Experiment> existing =
-          name.contains("'")
-              ? client.getExperimentByName(name)
-              : client.searchExperiments("name = '" + name + "'").getItems().stream().findFirst();
+      Optional<Experiment> existing = findExperiment(name);
       if (existing.isPresent()) {
         return existing.get().getExperimentId();
       }
-      return client.createExperiment(name);
+      try {
+        return client.createExperiment(name);
+      } catch (MlflowHttpException e) {
+        // Another run (a sweep's sibling) created it since we looked: use that one.
+        String body = e.getBodyMessage();
+        if (body != null && body.contains("RESOURCE_ALREADY_EXISTS")) {
+          Optional<Experiment> created = findExperiment(name);
+          if (created.isPresent()) {
+            return created.get().getExperimentId();
+          }
+        }
+        throw e;
+      }
     } catch (RuntimeException e) {
       TrackingFailure failure = TrackingFailure.classify(e);
       if (failure.kind() == TrackingFailure.Kind.REJECTED) {
@@ -117,6 +127,13 @@ final class MlflowConnection implements AutoCloseable {
       }
       throw failure;
     }
+  }
+
+  private Optional<Experiment> findExperiment(String name) {
+    // search avoids get-by-name, whose 404 for a new name the Java client retries and logs.
+    return name.contains("'")
+        ? client.getExperimentByName(name)
+        : client.searchExperiments("name = '" + name + "'").getItems().stream().findFirst();
   }
 
   /** The run made earlier from the same spool, if the server has it (see {@link #RUN_KEY_TAG}). */

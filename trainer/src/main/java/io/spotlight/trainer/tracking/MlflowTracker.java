@@ -54,7 +54,7 @@ public final class MlflowTracker extends SpoolingTracker {
     public static Options defaults() {
       return new Options(
           Duration.ofSeconds(10),
-          Duration.ofSeconds(60),
+          Duration.ofSeconds(30),
           Duration.ofMillis(200),
           Duration.ofMillis(500),
           Duration.ofSeconds(30));

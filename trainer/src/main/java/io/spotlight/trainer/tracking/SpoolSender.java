@@ -30,6 +30,7 @@ import org.mlflow.api.proto.Service.RunTag;
  * instead of being created twice.
  */
 final class SpoolSender {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MlflowTracker.class);
   /** MLflow's log-batch limits (mlflow/utils/validation.py, 2.17.2). */
   static final int MAX_METRICS_PER_BATCH = 1000;
   static final int MAX_PARAMS_PER_BATCH = 100;
@@ -51,7 +52,7 @@ final class SpoolSender {
   private final ProblemReporter reporter;
   private final SpoolReader reader;
   private final Deque<SpoolLine> pending = new ArrayDeque<>();
-  private Watermark watermark;
+  private volatile Watermark watermark; // read by the training thread for unsentLines()
   private SpoolLine startLine;
   private boolean answering;
   private int parentLookups;
@@ -95,6 +96,9 @@ final class SpoolSender {
       }
       return Outcome.CAUGHT_UP;
     } catch (TrackingFailure failure) {
+      if (failure.kind() == TrackingFailure.Kind.WAITING) {
+        return Outcome.RETRY_LATER; // not an outage: no message, no new probe
+      }
       if (failure.isRetryable()) {
         answering = false;
         reporter.retrying(failure);
@@ -162,9 +166,12 @@ final class SpoolSender {
         parent = parentRun.get().getRunId();
       } else if (++parentLookups < PARENT_LOOKUPS) {
         throw new TrackingFailure(
-            TrackingFailure.Kind.TRANSIENT, "parent run " + parent + " is not on the server yet", null);
+            TrackingFailure.Kind.WAITING, "parent run " + parent + " is not on the server yet", null);
       } else {
         tags.put("spotlight.parentRunKey", parentKey); // the link can still be made by hand
+        LOG.warn(
+            "parent run {} is not on {}; run '{}' is created without its parent link (tag"
+                + " spotlight.parentRunKey keeps it)", parent, connection.trackingUri(), start.runName());
         parent = null;
       }
     }

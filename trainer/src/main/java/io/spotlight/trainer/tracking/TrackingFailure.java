@@ -13,6 +13,8 @@ final class TrackingFailure extends Exception {
     UNREACHABLE,
     /** The server answered with a passing error (429, 5xx): wait and retry. */
     TRANSIENT,
+    /** The server is fine but something it needs is not there yet (a child's parent run). */
+    WAITING,
     /** 401/403: retrying will not help; keep everything in the spool. */
     UNAUTHORIZED,
     /** The server refused this request's content (400, 404): retrying it will not help. */
@@ -31,7 +33,7 @@ final class TrackingFailure extends Exception {
   }
 
   boolean isRetryable() {
-    return kind == Kind.UNREACHABLE || kind == Kind.TRANSIENT;
+    return kind == Kind.UNREACHABLE || kind == Kind.TRANSIENT || kind == Kind.WAITING;
   }
 
   /** Sorts an exception from the MLflow Java client or from java.net.http. */

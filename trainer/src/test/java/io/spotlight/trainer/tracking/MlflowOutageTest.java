@@ -54,7 +54,7 @@ class MlflowOutageTest {
   }
 
   @Test
-  void aServerDownAtStartGetsItsRunWhenItComesUp(@TempDir Path runDir) {
+  void aServerDownAtStartGetsItsRunsWhenItComesUp(@TempDir Path runDir, @TempDir Path childDir) {
     SERVER.stop();
     MlflowTracker tracker = MlflowTracker.create(SERVER.uri(), runDir, TestOptions.fast());
     long t0 = System.nanoTime();
@@ -62,17 +62,24 @@ class MlflowOutageTest {
     long startMillis = (System.nanoTime() - t0) / 1_000_000;
     assertTrue(localId.startsWith("local-"), localId);
     assertTrue(startMillis < 3_000, "startRun waited " + startMillis + " ms for a dead server");
+    // A child of a run that exists only locally yet: linked once both exist.
+    MlflowTracker child = MlflowTracker.create(SERVER.uri(), childDir, TestOptions.fast());
+    String childLocalId = child.startRun("outage-at-start", "late-child", Map.of(), localId);
+    assertTrue(childLocalId.startsWith("local-"), childLocalId);
     logSteps(tracker, 0, 20);
     assertTrue(tracker.problem().orElseThrow().contains(SERVER.uri()));
 
     SERVER.restart();
     logSteps(tracker, 20, 40);
     tracker.finish(RunStatus.FINISHED);
+    child.finish(RunStatus.FINISHED);
     tracker.close();
+    child.close();
 
     String runId = tracker.mlflowRunId().orElseThrow();
     assertEverythingOnce(runId, 40);
-    assertEquals(1, SERVER.rest().runsOf("outage-at-start").size(), "no second run");
+    assertEquals(2, SERVER.rest().runsOf("outage-at-start").size(), "no extra run");
+    assertEquals(runId, SERVER.rest().tags(child.mlflowRunId().orElseThrow()).get("mlflow.parentRunId"));
     assertTrue(tracker.problem().isEmpty());
   }
 
