@@ -5,18 +5,22 @@
 # Idempotent and non-interactive (CI calls it on a clean checkout): when the venv
 # already holds the pinned version it only prints the path.
 #
-# Why mlflow 2.17.2: it is the release of the Java client the trainer uses
-# (org.mlflow:mlflow-client 2.17.2), so every REST message that client sends
-# (runs/create, runs/log-batch, runs/update, ...) is one this server was built
-# and tested with. It installs from wheels on CPython 3.11, serves the artifact
-# proxy (--serve-artifacts / mlflow-artifacts:/), and its UI already shows the
-# step-indexed image layout (images/<key>+step+<n>+timestamp+<ms>+<id>.png,
-# introduced in 2.12). scripts/mlflow-constraints.txt pins every transitive
-# dependency to the set that was tested, so a later release of numpy, pyarrow,
-# Flask, ... cannot break a clean install.
+# Why mlflow 2.22.5 (the last 2.x release) and not 2.17.2, the release of the Java client the
+# trainer uses (org.mlflow:mlflow-client 2.17.2):
+#  - the REST API the client speaks (api/2.0/mlflow: runs/create, runs/log-batch, runs/update,
+#    runs/log-inputs, ...) and the artifact proxy (api/2.0/mlflow-artifacts) are the same in the
+#    whole 2.x line, and the tests exercise every call against this server;
+#  - 2.17.2's web UI has its image-grid charts switched off (a feature flag fixed to false in its
+#    bundle; checked in the bundle and on a screenshot), so images logged in the step-indexed
+#    layout (images/<key>+step+<n>+timestamp+<ms>+<id>.png) showed only as loose artifacts;
+#    2.22.5 shows them with a step slider on the run page and in the experiment's chart view;
+#  - it installs from wheels on CPython 3.11.
+# scripts/mlflow-constraints.txt pins every transitive dependency to the tested set, so a later
+# release of SQLAlchemy, numpy, pyarrow, Flask, ... cannot break a clean install (SQLAlchemy 2.1
+# already does: mlflow 2.x imports a pool class that 2.1 removed).
 set -euo pipefail
 
-MLFLOW_VERSION="2.17.2"
+MLFLOW_VERSION="2.22.5"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv/mlflow"
 MLFLOW="$VENV/bin/mlflow"

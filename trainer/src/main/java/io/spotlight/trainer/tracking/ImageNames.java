@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * MLflow's step-indexed image layout: {@code images/<key>+step+<n>+timestamp+<ms>+<id>.png} and
  * its thumbnail {@code images/<key>+step+<n>+timestamp+<ms>+<id>+compressed.png}. The MLflow UI
- * (2.12 and later) lists these files, groups them by key and shows them with a step slider.
+ * lists these files, groups them by key and shows them with a step slider (its image-grid charts
+ * are switched off in 2.17 and 2.18 and on in 2.22.5, the version scripts/install-mlflow.sh pins).
  */
 public final class ImageNames {
   /** The layout the UI parses; {@code +} separates the fields. */

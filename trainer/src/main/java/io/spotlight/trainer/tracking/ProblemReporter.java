@@ -78,8 +78,11 @@ final class ProblemReporter {
 
   /** A local disk problem; the spool is the one thing that must work. */
   synchronized void localFailure(String what, Exception e) {
-    current = what + ": " + e.getMessage();
-    LOG.error("{} (tracking spool in {})", current, spoolOf());
+    String problem = what + ": " + e.getMessage();
+    if (!problem.equals(current)) { // the sender retries; say it once
+      LOG.error("{} (tracking spool in {})", problem, spoolOf());
+    }
+    current = problem;
   }
 
   private Path spoolOf() {

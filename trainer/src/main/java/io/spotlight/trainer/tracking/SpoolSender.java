@@ -31,7 +31,7 @@ import org.mlflow.api.proto.Service.RunTag;
  */
 final class SpoolSender {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MlflowTracker.class);
-  /** MLflow's log-batch limits (mlflow/utils/validation.py, 2.17.2). */
+  /** MLflow's log-batch limits (mlflow/utils/validation.py; the same in 2.17.2 and 2.22.5). */
   static final int MAX_METRICS_PER_BATCH = 1000;
   static final int MAX_PARAMS_PER_BATCH = 100;
   static final int MAX_TAGS_PER_BATCH = 100;

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 abstract class SpoolingTracker implements Tracker {
   static final String LOCAL_ID_PREFIX = "local-";
-  /** MLflow 2.17.2 limits (mlflow/utils/validation.py). */
+  /** MLflow 2.x limits (mlflow/utils/validation.py; the same in 2.17.2 and 2.22.5). */
   static final int MAX_PARAM_VALUE = 6000;
   static final int MAX_TAG_VALUE = 8000;
   static final int MAX_EXPERIMENT_NAME = 500;
@@ -149,6 +149,8 @@ abstract class SpoolingTracker implements Tracker {
    */
   @Override
   public void logInput(String name, String digest, String source) {
+    Objects.requireNonNull(digest, "digest");
+    Objects.requireNonNull(source, "source");
     String cutDigest =
         digest.length() > MAX_DATASET_DIGEST ? digest.substring(0, MAX_DATASET_DIGEST) : digest;
     String sourceJson;

@@ -27,7 +27,7 @@
  *
  * A line is written before anything is sent, and the watermark moves only after the server
  * acknowledged the request. Anything can therefore be sent twice (a lost answer, a crash between
- * request and watermark, a sync), and every request is idempotent on an MLflow 2.17 server:
+ * request and watermark, a sync), and every request is idempotent on an MLflow 2.x server:
  * metric rows carry the timestamp of the call and the server keeps an identical (key, step,
  * timestamp, value) row once; a param logged again with its value and a tag set again change
  * nothing; image and artifact paths are fixed in the spool and a second PUT overwrites the same
@@ -37,8 +37,8 @@
  * <h2>Images</h2>
  *
  * MLflow's step-indexed layout ({@link io.spotlight.trainer.tracking.ImageNames}) with {@code +}
- * separators and PNG thumbnails, which the 2.17 UI reads (it accepts {@code +} or {@code %} and
+ * separators and PNG thumbnails, which the 2.x UI reads (it accepts {@code +} or {@code %} and
  * png or webp). A {@code /} in a key becomes {@code _}, not MLflow's {@code #}, because the
- * 2.17 artifact proxy refuses paths containing {@code #}.
+ * 2.x artifact proxy refuses paths containing {@code #}.
  */
 package io.spotlight.trainer.tracking;
