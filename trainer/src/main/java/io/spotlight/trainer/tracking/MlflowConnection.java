@@ -144,7 +144,7 @@ final class MlflowConnection implements AutoCloseable {
               .searchRuns(
                   List.of(experimentId),
                   "tags.`" + RUN_KEY_TAG + "` = '" + runKey + "'",
-                  ViewType.ALL,
+                  ViewType.ACTIVE_ONLY, // a run deleted on the server is not written to again
                   1)
               .getItems();
       return runs.stream().findFirst().map(Run::getInfo);

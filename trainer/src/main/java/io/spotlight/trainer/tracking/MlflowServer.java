@@ -150,7 +150,11 @@ public final class MlflowServer implements AutoCloseable {
   public static Path findExecutable() {
     String override = System.getenv("SPOTLIGHT_MLFLOW");
     if (override != null && !override.isBlank()) {
-      return Path.of(override);
+      if (Files.isExecutable(Path.of(override))) {
+        return Path.of(override);
+      }
+      throw new IllegalStateException(
+          "SPOTLIGHT_MLFLOW=" + override + " is not an executable: run scripts/install-mlflow.sh");
     }
     Path start = Path.of("").toAbsolutePath();
     for (Path dir = start; dir != null; dir = dir.getParent()) {
