@@ -40,7 +40,8 @@ public final class MlflowTracker extends SpoolingTracker {
    *
    * @param startWait how long {@link #startRun} waits for the server's first answer (run start
    *     only; the training loop never waits)
-   * @param closeWait how long {@link #close} keeps trying to send what is left
+   * @param closeWait how long {@link #close} keeps sending what is left while the server
+   *     answers (when it does not, close makes one last try and leaves the rest to sync)
    * @param linger how long the sender lets lines gather before a request, to batch them
    * @param initialBackoff first wait after a failed attempt; doubles up to {@code maxBackoff}
    */
@@ -168,7 +169,9 @@ public final class MlflowTracker extends SpoolingTracker {
           }
           waitForWork();
         } else {
-          if (closing && System.nanoTime() > closeDeadlineNanos) {
+          // Closing during an outage: the one retry that close() triggers was the last; waiting
+          // out closeWait for a server that is down only delays the end of training.
+          if (closing && (System.nanoTime() > closeDeadlineNanos || !sender.isAnswering())) {
             return;
           }
           waitForRetry(backoff.nextMillis());
@@ -217,7 +220,7 @@ public final class MlflowTracker extends SpoolingTracker {
     }
     if (thread != null) {
       try {
-        thread.join(options.closeWait().plusSeconds(5).toMillis());
+        thread.join(options.closeWait().plusSeconds(2).toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

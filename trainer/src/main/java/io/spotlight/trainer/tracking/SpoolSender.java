@@ -54,7 +54,7 @@ final class SpoolSender {
   private final Deque<SpoolLine> pending = new ArrayDeque<>();
   private volatile Watermark watermark; // read by the training thread for unsentLines()
   private SpoolLine startLine;
-  private boolean answering;
+  private volatile boolean answering;
   private int parentLookups;
   private long sentLines;
   private volatile String runId;
@@ -71,6 +71,11 @@ final class SpoolSender {
   /** The MLflow run id once the run exists on the server. */
   Optional<String> runId() {
     return Optional.ofNullable(runId);
+  }
+
+  /** Whether the last attempt reached the server. */
+  boolean isAnswering() {
+    return answering;
   }
 
   long sentLines() {

@@ -60,6 +60,47 @@ class TrackerBadInputTest {
   }
 
   @Test
+  void aServerThatNeverAnswersHoldsUpNeitherTrainingNorClose() throws IOException {
+    FakeServer.Answer ok = new FakeServer.Answer(200, "{\"experiments\":[]}");
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (FakeServer server =
+        new FakeServer(x -> {
+          if (x.getRequestMethod().equals("GET")) {
+            return ok; // the probe passes; every real request then hangs
+          }
+          try {
+            release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return ok;
+        })) {
+      try {
+        MlflowTracker tracker = MlflowTracker.create(server.uri(), runDir, quick());
+        long t0 = System.nanoTime();
+        tracker.startRun("hung", "r", Map.of()); // waits at most startWait (2 s here)
+        long t1 = System.nanoTime();
+        train(tracker, 1000);
+        long t2 = System.nanoTime();
+        tracker.close(); // at most closeWait (0.5 s here) + 2 s for the request in flight
+        long t3 = System.nanoTime();
+        long startMillis = (t1 - t0) / 1_000_000;
+        long trainMillis = (t2 - t1) / 1_000_000;
+        long closeMillis = (t3 - t2) / 1_000_000;
+        assertTrue(startMillis < 2_000 + 1_000, "startRun took " + startMillis + " ms");
+        assertTrue(trainMillis < 1_000, "1000 training steps took " + trainMillis + " ms");
+        assertTrue(closeMillis < 500 + 2_000 + 1_000, "close took " + closeMillis + " ms");
+        assertEquals(2 + 1000 + 1 + 1 + 1, spoolLines());
+        System.out.printf(
+            "MEASURED hung server: startRun %d ms, 1000 steps %d ms, close %d ms%n",
+            startMillis, trainMillis, closeMillis);
+      } finally {
+        release.countDown(); // the fake server can only stop once its handler returns
+      }
+    }
+  }
+
+  @Test
   void aMalformedTrackingUriIsReportedNotThrown() {
     try (CapturedLogs logs = new CapturedLogs();
         MlflowTracker tracker = MlflowTracker.create("localhost:5000", runDir, quick())) {
