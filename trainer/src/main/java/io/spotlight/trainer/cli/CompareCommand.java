@@ -31,7 +31,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path home = SpotlightCli.home();
+        Path home = Home.get();
         Path path = experiment.isAbsolute() ? experiment : home.resolve(experiment);
         Path primary = Files.isDirectory(path) ? path.resolve("experiment.conf") : path;
         ConfigComposer composer = new ConfigComposer(SearchPath.forPrimary(primary, home.resolve("configs")));

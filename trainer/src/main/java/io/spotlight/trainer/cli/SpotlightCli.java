@@ -1,6 +1,5 @@
 package io.spotlight.trainer.cli;
 
-import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,13 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "spotlight 0.1.0",
         description = "Attention-guided training with differentiable Grad-CAM on DJL.",
-        subcommands = {TrainCommand.class, CompareCommand.class})
+        subcommands = {TrainCommand.class, CompareCommand.class, SyncCommand.class, UiCommand.class})
 public final class SpotlightCli implements Runnable {
-    /** The repository root: configs/ and outputs/ live there (set by the launcher). */
-    static Path home() {
-        return Path.of(System.getProperty("spotlight.home", ".")).toAbsolutePath().normalize();
-    }
-
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);

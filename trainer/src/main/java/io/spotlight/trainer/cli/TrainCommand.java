@@ -8,6 +8,7 @@ import io.spotlight.trainer.config.SearchPath;
 import io.spotlight.trainer.config.SweepJob;
 import io.spotlight.trainer.config.Sweeps;
 import io.spotlight.trainer.run.RunLauncher;
+import io.spotlight.trainer.tracking.RunStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path home = SpotlightCli.home();
+        Path home = Home.get();
         Path primary = config.isAbsolute() ? config : home.resolve(config);
         ConfigComposer composer = new ConfigComposer(SearchPath.forPrimary(primary, home.resolve("configs")));
         RunDirectories dirs = new RunDirectories(home);
@@ -60,6 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Path sweepDir = dirs.createSweepDir(first.config());
         System.out.println("multirun: " + jobs.size() + " jobs in " + sweepDir);
+        RunLauncher.Parent parent = RunLauncher.startParent(first, sweepDir, "multirun-" + first.cfg().getString("name"));
         int failed = 0;
         for (SweepJob job : jobs) {
             ComposedConfig composed = composer.compose(primary, job.overrides());
@@ -67,12 +69,14 @@ public final class TrainCommand implements Callable<Integer> {
             ConfigRenderer.save(runDir, composed);
             System.out.println("job " + job.dirName());
             try {
-                RunLauncher.trainAndReport(composed, runDir, null);
+                RunLauncher.trainAndReport(composed, runDir, parent.runId());
             } catch (RuntimeException e) {
                 failed++;
                 System.err.println("job " + job.dirName() + " failed: " + e.getMessage());
             }
         }
+        parent.tracker().finish(failed == 0 ? RunStatus.FINISHED : RunStatus.FAILED);
+        parent.tracker().close();
         System.out.println("multirun finished: " + (jobs.size() - failed) + " of " + jobs.size() + " jobs succeeded; results in " + sweepDir);
         return failed == 0 ? 0 : 1;
     }

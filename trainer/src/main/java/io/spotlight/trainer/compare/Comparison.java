@@ -12,6 +12,8 @@ import io.spotlight.trainer.run.DatasetFactory;
 import io.spotlight.trainer.run.GuidedTraining;
 import io.spotlight.trainer.run.RunFilesListener;
 import io.spotlight.trainer.run.RunLauncher;
+import io.spotlight.trainer.tracking.RunStatus;
+import io.spotlight.trainer.tracking.Tracker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,14 +81,24 @@ public final class Comparison {
                 "snapshot.layer=" + terms.getString(firstTerm + ".layer"));
 
         warmUp(List.of(base.getString("compare.baseline"), defaultGuided), measure);
+        // one MLflow parent run, a child per variant: the MLflow UI compares them side by side
+        RunLauncher.Parent started = RunLauncher.startParent(composer.compose(experiment, overrides), outDir, "compare-" + base.getString("name"));
+        Tracker parent = started.tracker();
+        String parentId = started.runId();
         Map<String, Object> variants = new LinkedHashMap<>();
-        for (String variant : variants(only)) {
-            ComposedConfig composed = compose(variant, measure);
-            Path runDir = RunDirectories.createUnique(outDir.resolve(variant));
-            ConfigRenderer.save(runDir, composed);
-            System.out.println("== variant " + variant);
-            Map<String, Object> summary = RunLauncher.trainAndReport(composed, runDir, null);
-            variants.put(variant, entry(summary, runDir));
+        try {
+            for (String variant : variants(only)) {
+                ComposedConfig composed = compose(variant, measure);
+                Path runDir = RunDirectories.createUnique(outDir.resolve(variant));
+                ConfigRenderer.save(runDir, composed);
+                System.out.println("== variant " + variant);
+                Map<String, Object> summary = RunLauncher.trainAndReport(composed, runDir, parentId);
+                variants.put(variant, entry(summary, runDir));
+            }
+        } catch (Exception | Error e) {
+            parent.finish(RunStatus.FAILED);
+            parent.close();
+            throw e;
         }
         Map<String, Object> comparison = new LinkedHashMap<>();
         comparison.put("experiment", base.getString("name"));
@@ -97,6 +109,10 @@ public final class Comparison {
         comparison.put("variants", variants);
         RunFilesListener.writeAtomically(outDir.resolve(JSON), MAPPER.writeValueAsBytes(comparison));
         RunFilesListener.writeAtomically(outDir.resolve(MARKDOWN), ComparisonReport.markdown(comparison).getBytes(StandardCharsets.UTF_8));
+        parent.logArtifact(JSON, outDir.resolve(JSON));
+        parent.logArtifact(MARKDOWN, outDir.resolve(MARKDOWN));
+        parent.finish(RunStatus.FINISHED);
+        parent.close();
         return comparison;
     }
 

@@ -1,6 +1,8 @@
 package io.spotlight.trainer.run;
 
+import io.spotlight.trainer.config.Cfg;
 import io.spotlight.trainer.config.ComposedConfig;
+import io.spotlight.trainer.tracking.Tracker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +34,48 @@ public final class RunLauncher {
      */
     public static Map<String, Object> trainAndReport(ComposedConfig composed, Path runDir, String parentRunId) throws Exception {
         System.out.println("run directory: " + runDir);
-        GuidedTraining training = new GuidedTraining(composed, runDir, standardListeners(composed, runDir, null));
-        Map<String, Object> summary = training.run();
-        System.out.println("metrics: " + summary.get("metrics"));
-        System.out.println("results: " + runDir.resolve(RunFilesListener.SUMMARY));
-        return summary;
+        Tracker tracker = startTracking(composed, runDir, parentRunId);
+        // Ctrl-C: the run is marked KILLED (closing an unfinished tracker does that) and what is
+        // not sent yet stays spooled in the run directory
+        Thread onKill = new Thread(tracker::close, "spotlight-tracking-shutdown");
+        Runtime.getRuntime().addShutdownHook(onKill);
+        try {
+            GuidedTraining training = new GuidedTraining(composed, runDir,
+                    standardListeners(composed, runDir, List.of(new TrackingListener(tracker))));
+            Map<String, Object> summary = training.run();
+            System.out.println("metrics: " + summary.get("metrics"));
+            System.out.println("results: " + runDir.resolve(RunFilesListener.SUMMARY));
+            tracker.mlflowRunId().ifPresent(id -> System.out.println("MLflow run: " + id));
+            return summary;
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(onKill);
+        }
+    }
+
+    /** A parent run (a sweep or a comparison) and its id, for its children's {@code parentRunId}. */
+    public record Parent(Tracker tracker, String runId) {}
+
+    /** Opens a parent run whose children are the runs inside {@code dir}. */
+    public static Parent startParent(ComposedConfig composed, Path dir, String runName) {
+        Cfg cfg = composed.cfg();
+        Tracker tracker = TrackingSetup.open(cfg, io.spotlight.trainer.cli.Home.get(), dir);
+        String id = tracker.startRun(cfg.getString("tracking.experiment"), runName, Map.of("spotlight.run_dir", dir.toString()), null);
+        return new Parent(tracker, id);
+    }
+
+    /** Opens the run's tracker and records what the run is: config as params, dataset, config file. */
+    public static Tracker startTracking(ComposedConfig composed, Path runDir, String parentRunId) {
+        Cfg cfg = composed.cfg();
+        Tracker tracker = TrackingSetup.open(cfg, io.spotlight.trainer.cli.Home.get(), runDir);
+        tracker.startRun(cfg.getString("tracking.experiment"), cfg.getString("name"),
+                Map.of("spotlight.run_dir", runDir.toString()), parentRunId);
+        tracker.logParams(TrackingSetup.params(composed.config()));
+        tracker.logInput(cfg.getString("dataset.name"), Integer.toHexString(cfg.raw().getConfig("dataset").root().render().hashCode()),
+                cfg.getString("dataset.dir"));
+        Path config = runDir.resolve(io.spotlight.trainer.config.ConfigRenderer.CONFIG_FILE);
+        if (java.nio.file.Files.isRegularFile(config)) {
+            tracker.logArtifact(config.getFileName().toString(), config);
+        }
+        return tracker;
     }
 }

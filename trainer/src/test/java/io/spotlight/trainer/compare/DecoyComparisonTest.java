@@ -28,7 +28,7 @@ class DecoyComparisonTest {
         Path experiment = ROOT.resolve("experiments/decoy-fmnist/experiment.conf");
         Comparison comparison = new Comparison(
                 new ConfigComposer(SearchPath.forPrimary(experiment, ROOT.resolve("configs"))), experiment,
-                List.of("epochs=1", "dataset.test_size=2000", "log.progress=false", "snapshot.every=0", "eval.cam_samples=500"));
+                List.of("epochs=1", "dataset.test_size=2000", "log.progress=false", "snapshot.every=0", "eval.cam_samples=500", "tracking=off"));
         comparison.run(out, List.of("baseline", "hirescam-conv1"));
 
         Map<String, Object> json = new ObjectMapper().readValue(out.resolve(Comparison.JSON).toFile(), Map.class);

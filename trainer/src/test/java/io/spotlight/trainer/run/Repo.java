@@ -14,7 +14,7 @@ final class Repo {
     static final Path DECOY = ROOT.resolve("experiments/decoy-fmnist/experiment.conf");
 
     /** Small, quiet settings for tests. */
-    static final List<String> SMALL = List.of("log.progress=false", "snapshot.every=0", "eval.cam_samples=200");
+    static final List<String> SMALL = List.of("log.progress=false", "snapshot.every=0", "eval.cam_samples=200", "tracking=off");
 
     private Repo() {}
 
