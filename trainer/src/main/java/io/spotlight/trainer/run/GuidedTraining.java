@@ -117,10 +117,11 @@ public final class GuidedTraining {
                 long step = 0;
                 Map<String, Double> lastEval = Map.of();
                 for (int epoch = 1; epoch <= epochs; epoch++) {
+                    Map<String, long[]> trainCorrect = new LinkedHashMap<>();
                     for (Batch batch : trainer.iterateDataset(data.train())) {
                         try (batch) {
                             long t0 = System.nanoTime();
-                            Map<String, Double> metrics = step(trainer, loss, ps, data, batch, step, epoch);
+                            Map<String, Double> metrics = step(trainer, loss, ps, data, batch, step, epoch, trainCorrect);
                             trainer.step();
                             step++;
                             long done = step;
@@ -139,7 +140,11 @@ public final class GuidedTraining {
                             }
                         }
                     }
-                    lastEval = evaluate(ctx, trainer.getManager());
+                    lastEval = new LinkedHashMap<>();
+                    for (Map.Entry<String, long[]> c : trainCorrect.entrySet()) {
+                        lastEval.put("train/accuracy/" + c.getKey(), 100.0 * c.getValue()[0] / Math.max(1, c.getValue()[1]));
+                    }
+                    lastEval.putAll(evaluate(ctx, trainer.getManager()));
                     Map<String, Double> eval = lastEval;
                     int e = epoch;
                     long s = step;
@@ -170,7 +175,7 @@ public final class GuidedTraining {
 
     /** One guided step: forward (with the maps), loss, a check for NaN/Inf, backward. */
     private static Map<String, Double> step(Trainer trainer, GuidedLoss loss, ParameterStore ps,
-            DatasetFactory.Datasets data, Batch batch, long step, int epoch) {
+            DatasetFactory.Datasets data, Batch batch, long step, int epoch, Map<String, long[]> trainCorrect) {
         GuidedBatch b = data.train().layout().unpack(batch);
         Map<String, NDArray> labels = new HashMap<>();
         Map<String, NDArray> allowed = new HashMap<>();
@@ -198,6 +203,14 @@ public final class GuidedTraining {
                         + "): " + String.join(", ", culprits) + "; the step was not taken and the last checkpoint is intact");
             }
             gc.backward(r.total());
+            // training accuracy of the epoch, from the logits the step computed anyway
+            for (Head h : data.heads()) {
+                long correct = r.outputs().get(h.name()).argMax(1).toType(DataType.INT64, false)
+                        .eq(labels.get(h.name()).toType(DataType.INT64, false)).sum().getLong();
+                long[] c = trainCorrect.computeIfAbsent(h.name(), k -> new long[2]);
+                c[0] += correct;
+                c[1] += b.size();
+            }
         }
         return metrics;
     }

@@ -49,6 +49,7 @@ class GuidedTrainingTest {
         double acc = ((Number) eval.get("test/accuracy/label")).doubleValue();
         assertTrue(acc > 20 && acc <= 100, "accuracy " + acc);
         assertTrue(eval.containsKey("label_decoy_test/accuracy/label"));
+        assertTrue(((Number) eval.get("train/accuracy/label")).doubleValue() > 10, "training accuracy of the epoch");
         assertTrue(eval.containsKey("test/cam_outside_share/label"));
         try (var pngs = Files.list(dir.resolve("snapshots"))) {
             assertTrue(pngs.filter(p -> p.toString().endsWith(".png")).count() >= 2, "snapshots during and after the epoch");
