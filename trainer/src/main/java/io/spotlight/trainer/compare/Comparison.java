@@ -106,6 +106,7 @@ public final class Comparison {
         comparison.put("baseline", base.getString("compare.baseline"));
         comparison.put("reference", base.getString("compare.reference"));
         comparison.put("cam_measured_with", Map.of("method", terms.getString(firstTerm + ".method"), "layer", terms.getString(firstTerm + ".layer")));
+        comparison.put("targets", base.has("compare.targets") ? base.raw().getConfig("compare.targets").root().unwrapped() : Map.of());
         comparison.put("variants", variants);
         RunFilesListener.writeAtomically(outDir.resolve(JSON), MAPPER.writeValueAsBytes(comparison));
         RunFilesListener.writeAtomically(outDir.resolve(MARKDOWN), ComparisonReport.markdown(comparison).getBytes(StandardCharsets.UTF_8));
@@ -164,8 +165,8 @@ public final class Comparison {
                 field = "accuracy";
             } else if (parts[0].equals(DatasetFactory.LABEL_DECOY_TEST) && parts[1].equals("accuracy")) {
                 field = "label_decoy_accuracy";
-            } else if (parts[1].equals("cam_outside_share")) {
-                field = "cam_outside_share";
+            } else if (parts[1].equals("cam_outside_share") || parts[1].equals("cam_inside_own_item")) {
+                field = parts[1];
             } else {
                 return;
             }

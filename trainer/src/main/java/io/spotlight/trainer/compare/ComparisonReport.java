@@ -16,15 +16,16 @@ public final class ComparisonReport {
         md.append("Accuracies in percent on the decoy-randomised test set (`accuracy`) and on the label-decoy test set; ")
                 .append("`cam_outside_share` measured with ").append(measured.get("method")).append(" at ")
                 .append(measured.get("layer")).append(" for every variant.\n\n");
-        md.append("| variant | head | accuracy | label-decoy accuracy | cam_outside_share | wall s |\n");
-        md.append("|---|---|---:|---:|---:|---:|\n");
+        md.append("| variant | head | accuracy | label-decoy accuracy | cam_outside_share | cam_inside_own_item | wall s |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|\n");
         Map<String, Object> variants = (Map<String, Object>) comparison.get("variants");
         variants.forEach((name, v) -> {
             Map<String, Object> variant = (Map<String, Object>) v;
             Map<String, Map<String, Double>> heads = (Map<String, Map<String, Double>>) variant.get("heads");
-            heads.forEach((head, m) -> md.append(String.format("| %s | %s | %s | %s | %s | %.1f |%n", name, head,
+            heads.forEach((head, m) -> md.append(String.format("| %s | %s | %s | %s | %s | %s | %.1f |%n", name, head,
                     fmt(m.get("accuracy"), "%.1f"), fmt(m.get("label_decoy_accuracy"), "%.1f"),
-                    fmt(m.get("cam_outside_share"), "%.3f"), ((Number) variant.get("wall_seconds")).doubleValue())));
+                    fmt(m.get("cam_outside_share"), "%.3f"), fmt(m.get("cam_inside_own_item"), "%.3f"),
+                    ((Number) variant.get("wall_seconds")).doubleValue())));
         });
         List<String> checks = targets(comparison);
         if (!checks.isEmpty()) {
@@ -34,41 +35,68 @@ public final class ComparisonReport {
         return md.toString();
     }
 
-    /** The decoy experiment's targets, each as "PASS/FAIL: what (numbers)"; empty if a variant is missing. */
+    /**
+     * The experiment's targets ({@code compare.targets} in its config), each checked on the
+     * default guided variant as "PASS/FAIL: what (numbers)". Targets whose variants or metrics are
+     * missing are skipped.
+     */
     @SuppressWarnings("unchecked")
     public static List<String> targets(Map<String, Object> comparison) {
         Map<String, Object> variants = (Map<String, Object>) comparison.get("variants");
         Map<String, Object> guided = (Map<String, Object>) variants.get(comparison.get("default_guided"));
         Map<String, Object> baseline = (Map<String, Object>) variants.get(comparison.get("baseline"));
         Map<String, Object> reference = (Map<String, Object>) variants.get(comparison.get("reference"));
+        Map<String, Number> t = (Map<String, Number>) comparison.getOrDefault("targets", Map.of());
         List<String> out = new ArrayList<>();
-        if (guided == null || baseline == null) {
+        if (guided == null) {
             return out;
         }
         Map<String, Map<String, Double>> gh = (Map<String, Map<String, Double>>) guided.get("heads");
-        Map<String, Map<String, Double>> bh = (Map<String, Map<String, Double>>) baseline.get("heads");
         for (String head : gh.keySet()) {
             Map<String, Double> g = gh.get(head);
-            Map<String, Double> b = bh.get(head);
             double acc = g.get("accuracy");
-            if (reference != null) {
-                double ref = ((Map<String, Map<String, Double>>) reference.get("heads")).get(head).get("accuracy");
-                out.add(check(acc >= ref - 1, String.format("%s: guided %.1f >= clean reference %.1f - 1", head, acc, ref)));
+            Double ref = reference == null ? null : heads(reference).get(head).get("accuracy");
+            if (ref != null && t.containsKey("min_vs_reference")) {
+                double d = t.get("min_vs_reference").doubleValue();
+                out.add(check(acc >= ref + d, String.format("%s: guided %.1f >= clean reference %.1f %+.0f", head, acc, ref, d)));
+            }
+            if (ref != null && t.containsKey("max_abs_vs_reference")) {
+                double d = t.get("max_abs_vs_reference").doubleValue();
+                out.add(check(Math.abs(acc - ref) <= d, String.format("%s: |guided %.1f - clean reference %.1f| <= %.0f", head, acc, ref, d)));
             }
             Double label = g.get("label_decoy_accuracy");
-            if (label != null) {
-                out.add(check(Math.abs(label - acc) <= 2, String.format("%s: |label-decoy %.1f - random-decoy %.1f| <= 2", head, label, acc)));
+            if (label != null && t.containsKey("max_label_gap")) {
+                double d = t.get("max_label_gap").doubleValue();
+                out.add(check(Math.abs(label - acc) <= d, String.format("%s: |label-decoy %.1f - random-decoy %.1f| <= %.0f", head, label, acc, d)));
             }
-            out.add(check(b.get("accuracy") <= acc - 15, String.format("%s: baseline %.1f <= guided %.1f - 15", head, b.get("accuracy"), acc)));
+            if (baseline != null && t.containsKey("min_margin_over_baseline")) {
+                double b = heads(baseline).get(head).get("accuracy");
+                double d = t.get("min_margin_over_baseline").doubleValue();
+                out.add(check(b <= acc - d, String.format("%s: baseline %.1f <= guided %.1f - %.0f", head, b, acc, d)));
+            }
             Double share = g.get("cam_outside_share");
-            if (share != null) {
-                out.add(check(share <= 0.05, String.format("%s: cam_outside_share %.3f <= 0.05", head, share)));
+            if (share != null && t.containsKey("max_cam_outside_share")) {
+                double d = t.get("max_cam_outside_share").doubleValue();
+                out.add(check(share <= d, String.format("%s: cam_outside_share %.3f <= %.2f", head, share, d)));
+            }
+            Double inside = g.get("cam_inside_own_item");
+            if (inside != null && t.containsKey("min_cam_inside_own_item")) {
+                double d = t.get("min_cam_inside_own_item").doubleValue();
+                out.add(check(inside >= d, String.format("%s: cam_inside_own_item %.3f >= %.2f", head, inside, d)));
             }
         }
-        double gw = ((Number) guided.get("wall_seconds")).doubleValue();
-        double bw = ((Number) baseline.get("wall_seconds")).doubleValue();
-        out.add(check(gw <= 1.6 * bw, String.format("wall time %.1f s <= 1.6 x baseline %.1f s (ratio %.2f)", gw, bw, gw / bw)));
+        if (baseline != null && t.containsKey("max_wall_ratio")) {
+            double gw = ((Number) guided.get("wall_seconds")).doubleValue();
+            double bw = ((Number) baseline.get("wall_seconds")).doubleValue();
+            double d = t.get("max_wall_ratio").doubleValue();
+            out.add(check(gw <= d * bw, String.format("wall time %.1f s <= %.1f x baseline %.1f s (ratio %.2f)", gw, d, bw, gw / bw)));
+        }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Double>> heads(Map<String, Object> variant) {
+        return (Map<String, Map<String, Double>>) variant.get("heads");
     }
 
     private static String check(boolean ok, String what) {

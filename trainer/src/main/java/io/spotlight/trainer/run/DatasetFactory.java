@@ -11,6 +11,7 @@ import io.spotlight.trainer.data.FashionMnistDataset;
 import io.spotlight.trainer.data.FashionMnistFiles;
 import io.spotlight.trainer.data.Head;
 import io.spotlight.trainer.data.Subset;
+import io.spotlight.trainer.data.TwoItemFashionMnist;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class DatasetFactory {
     }
 
     public static Datasets build(Cfg dataset, int batchSize, int evalBatchSize) {
-        String name = dataset.getStringIn("name", Set.of(FashionMnistDataset.NAME, DecoyFashionMnist.NAME));
+        String name = dataset.getStringIn("name", Set.of(FashionMnistDataset.NAME, DecoyFashionMnist.NAME, TwoItemFashionMnist.NAME));
         FashionMnistFiles files = new FashionMnistFiles(Path.of(dataset.getString("dir")));
         long seed = dataset.raw().getLong("seed");
         Subset train = subset(dataset.getInt("train_size", 0, 60000));
@@ -50,6 +51,9 @@ public final class DatasetFactory {
             tests.put(MAIN_TEST, FashionMnistDataset.builder().optFiles(files).optUsage(Usage.TEST)
                     .optSubset(test).optSeed(seed).setSampling(evalBatchSize, false).build());
             return new Datasets(tr, tests);
+        }
+        if (name.equals(TwoItemFashionMnist.NAME)) {
+            return twoItems(dataset, files, seed, train, test, batchSize, evalBatchSize);
         }
         DecoyOptions decoy = new DecoyOptions(
                 dataset.getInt("patch", 1, 14),
@@ -66,6 +70,39 @@ public final class DatasetFactory {
                 .optSeed(seed).optDecoy(decoy.withShade(DecoyOptions.ShadeRule.LABEL)).optMaskMode(mask)
                 .setSampling(evalBatchSize, false).build());
         return new Datasets((AbstractGuidedDataset) tr, tests);
+    }
+
+    /** Two items side by side, one head each; decoys per head if {@code decoys = true}. */
+    private static Datasets twoItems(Cfg dataset, FashionMnistFiles files, long seed, Subset train, Subset test,
+            int batchSize, int evalBatchSize) {
+        TwoItemFashionMnist.RegionMode region = TwoItemFashionMnist.RegionMode.parse(dataset.getString("region"));
+        DecoyOptions decoy = dataset.getBoolean("decoys")
+                ? new DecoyOptions(dataset.getInt("patch", 1, 14),
+                        DecoyOptions.ShadeRule.parse(dataset.getString("train_shade")),
+                        DecoyOptions.PatchPosition.parse(dataset.getString("position")))
+                : null;
+        Map<String, AbstractGuidedDataset> tests = new LinkedHashMap<>();
+        TwoItemFashionMnist.Builder tr = TwoItemFashionMnist.builder().optFiles(files).optUsage(Usage.TRAIN)
+                .optSubset(train).optSeed(seed).optRegionMode(region);
+        TwoItemFashionMnist.Builder te = TwoItemFashionMnist.builder().optFiles(files).optUsage(Usage.TEST)
+                .optSubset(test).optSeed(seed).optRegionMode(region);
+        if (decoy != null) {
+            tr.optDecoys(decoy);
+            te.optDecoys(decoy.withShade(DecoyOptions.ShadeRule.RANDOM));
+            tests.put(LABEL_DECOY_TEST, TwoItemFashionMnist.builder().optFiles(files).optUsage(Usage.TEST)
+                    .optSubset(test).optSeed(seed).optRegionMode(region)
+                    .optDecoys(decoy.withShade(DecoyOptions.ShadeRule.LABEL)).setSampling(evalBatchSize, false).build());
+        }
+        tests.put(MAIN_TEST, te.setSampling(evalBatchSize, false).build());
+        return new Datasets(tr.setSampling(batchSize, true).build(), reorder(tests));
+    }
+
+    /** The main test set first. */
+    private static Map<String, AbstractGuidedDataset> reorder(Map<String, AbstractGuidedDataset> tests) {
+        Map<String, AbstractGuidedDataset> ordered = new LinkedHashMap<>();
+        ordered.put(MAIN_TEST, tests.get(MAIN_TEST));
+        ordered.putAll(tests);
+        return ordered;
     }
 
     private static Subset subset(int size) {

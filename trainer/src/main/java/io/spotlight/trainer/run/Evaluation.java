@@ -8,6 +8,7 @@ import ai.djl.training.dataset.Batch;
 import io.spotlight.cam.CamComputer;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
+import io.spotlight.cam.map.CamMaps;
 import io.spotlight.cam.method.CamMethods;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.model.Taps;
@@ -56,15 +57,18 @@ public final class Evaluation {
     }
 
     /**
-     * Mean share of each head's positive CAM mass outside its allowed region (no dilation), over
-     * the annotated samples among the first {@code maxSamples}. Heads without annotated samples
-     * are left out.
+     * CAM shares per head, over the first {@code maxSamples} test images: {@code
+     * cam_outside_share/HEAD}, the mean share of positive mass outside the allowed region (no
+     * dilation) over annotated samples, and with {@code sideBySide} (one item per head, left to
+     * right, as in two-item-fmnist) {@code cam_inside_own_item/HEAD}, the mean share of positive
+     * mass in the head's own column band.
      */
-    public static Map<String, Double> camOutsideShare(CamModel model, ParameterStore ps, AbstractGuidedDataset data,
-            NDManager manager, String method, String layer, int maxSamples) {
-        Map<String, double[]> sums = new HashMap<>();
+    public static Map<String, Double> camShares(CamModel model, ParameterStore ps, AbstractGuidedDataset data,
+            NDManager manager, String method, String layer, int maxSamples, boolean sideBySide) {
+        Map<String, double[]> sums = new LinkedHashMap<>();
         CamComputer computer = new CamComputer(model);
         long seen = 0;
+        int heads = data.heads().size();
         try {
             for (Batch batch : data.getData(manager)) {
                 try (batch; NDManager scope = manager.newSubManager()) {
@@ -76,14 +80,20 @@ public final class Evaluation {
                     data.heads().forEach(h -> labels.put(h.name(), b.label(h.name())));
                     CamResult r = computer.compute(ps, b.images(), labels, CamRequest.builder()
                             .layer(layer).method(CamMethods.byName(method)).training(false).build());
-                    for (Head h : data.heads()) {
+                    for (int hi = 0; hi < heads; hi++) {
+                        Head h = data.heads().get(hi);
                         NDArray map = r.map(h.name(), layer);
                         NDArray has = b.hasMask(h.name());
                         RegionMasks masks = RegionMasks.fit(b.allowedMask(h.name()), has, map, 0, "mask of head '" + h.name() + "'");
                         NDArray share = new OutsideShare().perSample(map, masks).mul(masks.hasMask());
-                        double[] s = sums.computeIfAbsent(h.name(), k -> new double[2]);
-                        s[0] += share.sum().toType(DataType.FLOAT64, false).getDouble();
-                        s[1] += masks.hasMask().sum().toType(DataType.FLOAT64, false).getDouble();
+                        add(sums, "cam_outside_share/" + h.name(), share.sum(), masks.hasMask().sum());
+                        if (sideBySide) {
+                            NDArray mass = CamMaps.relu(map);
+                            long w = map.getShape().get(2);
+                            String band = String.format(":, :, %d:%d", w * hi / heads, w * (hi + 1) / heads);
+                            NDArray inside = mass.get(band).sum(new int[] {1, 2}).div(mass.sum(new int[] {1, 2}).add(CamMaps.EPS));
+                            add(sums, "cam_inside_own_item/" + h.name(), inside.sum(), scope.create((float) b.size()));
+                        }
                     }
                     seen += b.size();
                 }
@@ -92,12 +102,17 @@ public final class Evaluation {
             throw new UncheckedIOException(new IOException("CAM evaluation failed: " + e.getMessage(), e));
         }
         Map<String, Double> out = new LinkedHashMap<>();
-        for (Head h : data.heads()) {
-            double[] s = sums.get(h.name());
-            if (s != null && s[1] > 0) {
-                out.put(h.name(), s[0] / s[1]);
+        sums.forEach((key, s) -> {
+            if (s[1] > 0) {
+                out.put(key, s[0] / s[1]);
             }
-        }
+        });
         return out;
+    }
+
+    private static void add(Map<String, double[]> sums, String key, NDArray total, NDArray count) {
+        double[] s = sums.computeIfAbsent(key, k -> new double[2]);
+        s[0] += total.toType(DataType.FLOAT64, false).getDouble();
+        s[1] += count.toType(DataType.FLOAT64, false).getDouble();
     }
 }

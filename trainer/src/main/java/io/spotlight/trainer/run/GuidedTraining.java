@@ -222,9 +222,10 @@ public final class GuidedTraining {
             ctx.datasets().tests().forEach((set, data) -> Evaluation.accuracy(ctx.model(), ctx.parameters(), data, scope)
                     .forEach((head, acc) -> out.put(set + "/accuracy/" + head, acc)));
             String layer = ctx.built().layer(cfg.getString("snapshot.layer"));
-            Evaluation.camOutsideShare(ctx.model(), ctx.parameters(), ctx.datasets().tests().get(DatasetFactory.MAIN_TEST), scope,
-                            cfg.getString("snapshot.method"), layer, cfg.getInt("eval.cam_samples", 0, 1 << 20))
-                    .forEach((head, share) -> out.put("test/cam_outside_share/" + head, share));
+            boolean sideBySide = cfg.getString("dataset.name").equals(io.spotlight.trainer.data.TwoItemFashionMnist.NAME);
+            Evaluation.camShares(ctx.model(), ctx.parameters(), ctx.datasets().tests().get(DatasetFactory.MAIN_TEST), scope,
+                            cfg.getString("snapshot.method"), layer, cfg.getInt("eval.cam_samples", 0, 1 << 20), sideBySide)
+                    .forEach((key, share) -> out.put("test/" + key, share));
         }
         return out;
     }
