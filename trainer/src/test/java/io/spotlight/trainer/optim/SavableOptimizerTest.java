@@ -149,6 +149,18 @@ class SavableOptimizerTest {
     }
 
     @Test
+    void updatesLeaveNoArraysBehind() {
+        for (Optimizer opt : List.of(djlAdam(), adam(), sgd())) { // DJL's own as the reference
+            try (TinyTraining t = new TinyTraining(3, opt)) {
+                t.steps(2); // the state arrays exist from the first update on
+                int before = t.model.getNDManager().getManagedArrays().size();
+                t.steps(20);
+                assertEquals(before, t.model.getNDManager().getManagedArrays().size(), opt.getClass().getSimpleName());
+            }
+        }
+    }
+
+    @Test
     void saveRestoreSaveGivesTheSameBytes() throws IOException {
         SavableAdam opt = adam();
         try (TinyTraining t = new TinyTraining(3, opt); NDManager m = NDManager.newBaseManager("PyTorch")) {

@@ -89,11 +89,11 @@ final class TinyTraining implements AutoCloseable {
                 long from = (step % BATCHES) * BATCH;
                 NDArray xb = x.get(from + ":" + (from + BATCH));
                 NDArray yb = y.get(from + ":" + (from + BATCH));
-                scope.tempAttachAll(new NDList(xb, yb));
+                new NDList(xb, yb).attach(scope);
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray out = trainer.forward(new NDList(xb)).singletonOrThrow();
                     NDArray loss = trainer.getLoss().evaluate(new NDList(yb), new NDList(out));
-                    scope.tempAttachAll(new NDList(out, loss));
+                    new NDList(out, loss).attach(scope);
                     gc.backward(loss);
                 }
                 trainer.step();
