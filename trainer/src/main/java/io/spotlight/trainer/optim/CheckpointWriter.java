@@ -31,14 +31,14 @@ public interface CheckpointWriter {
 
     /** The real file system. */
     static CheckpointWriter files() {
-        return Files_.INSTANCE;
+        return RealFiles.INSTANCE;
     }
 
     /** The default implementation, on java.nio.file. */
-    final class Files_ implements CheckpointWriter {
-        static final Files_ INSTANCE = new Files_();
+    final class RealFiles implements CheckpointWriter {
+        static final RealFiles INSTANCE = new RealFiles();
 
-        private Files_() {}
+        private RealFiles() {}
 
         @Override
         public void createDirectories(Path dir) throws IOException {
