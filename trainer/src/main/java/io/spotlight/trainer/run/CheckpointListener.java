@@ -1,35 +1,35 @@
 package io.spotlight.trainer.run;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import ai.djl.util.RandomUtils;
+import io.spotlight.trainer.optim.Checkpoint;
+import io.spotlight.trainer.optim.CheckpointState;
+import io.spotlight.trainer.optim.JavaRandomState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Saves the model's parameters after every epoch to {@code checkpoints/epoch-NNNN.params},
- * written to a temporary file and renamed, so a crash while writing never leaves a checkpoint
- * that loads wrong; {@code checkpoints/latest} names the newest one.
+ * After every epoch writes a {@link Checkpoint} to {@code checkpoints/epoch-NNNN/}: the model's
+ * parameters, the optimizer's state, and {@code state.json} (epoch, global step, seed, the guided
+ * loss's auto-scales, random-number state). Written atomically, so a crash while writing never
+ * leaves a checkpoint that loads wrong; {@code checkpoints/latest} names the newest one.
  */
 public final class CheckpointListener extends SpotlightListener {
-    public static final String DIR = "checkpoints";
+    public static final String DIR = Checkpoint.DIR;
 
     @Override
     public void onEvaluation(RunContext run, int epoch, long step, Map<String, Double> metrics) {
         if (!run.config().cfg().getBoolean("checkpoint.enabled")) {
             return;
         }
-        Path dir = run.runDir().resolve(DIR);
-        String name = String.format("epoch-%04d.params", epoch);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            run.built().block().saveParameters(out);
+        long seed = run.config().cfg().raw().getLong("seed");
+        // GuidedTraining seeds the engine with (int) seed; RandomUtils.RANDOM orders shuffled batches
+        CheckpointState state = new CheckpointState(epoch, step, seed, run.loss().scales(),
+                new CheckpointState.Rng((int) seed, JavaRandomState.capture(RandomUtils.RANDOM)));
+        try {
+            Checkpoint.save(run.runDir(), run.built().block(), run.optimizer(), state);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialise the model for checkpoint " + name, e);
+            throw new UncheckedIOException("cannot write checkpoint " + Checkpoint.name(epoch) + " in " + run.runDir(), e);
         }
-        Path file = dir.resolve(name);
-        RunFilesListener.writeAtomically(file, bytes.toByteArray());
-        RunFilesListener.writeAtomically(dir.resolve("latest"), (name + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

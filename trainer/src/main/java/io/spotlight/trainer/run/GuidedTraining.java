@@ -109,7 +109,7 @@ public final class GuidedTraining {
                 GuidedLoss loss = new GuidedLoss(camModel, terms, cfg.getBoolean("guidance.auto_scale"));
                 RunContext[] self = new RunContext[1];
                 ctx = new RunContext(name, runDir, composed, camModel, built, data, device, ps, stepsPerEpoch, epochs,
-                        (key, s, png) -> listeners.forEach(l -> l.onImage(self[0], key, s, png)));
+                        (key, s, png) -> listeners.forEach(l -> l.onImage(self[0], key, s, png)), opt.optimizer(), loss);
                 self[0] = ctx;
                 RunContext run = ctx;
                 listeners.forEach(l -> l.onTrainingBegin(trainer));

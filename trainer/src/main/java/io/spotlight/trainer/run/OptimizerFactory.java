@@ -1,16 +1,21 @@
 package io.spotlight.trainer.run;
 
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.spotlight.trainer.config.Cfg;
+import io.spotlight.trainer.optim.SavableAdam;
+import io.spotlight.trainer.optim.SavableSgd;
+import io.spotlight.trainer.optim.StatefulOptimizer;
 import java.util.Set;
 
-/** Adam or SGD from the {@code optimizer} config group, with a learning-rate schedule. */
+/**
+ * Adam or SGD from the {@code optimizer} config group, with a learning-rate schedule. They update as
+ * DJL's own Adam and SGD do, but their state can be checkpointed ({@link StatefulOptimizer}).
+ */
 public final class OptimizerFactory {
     private OptimizerFactory() {}
 
     /** The optimizer and the schedule it follows (to log the learning rate). */
-    public record Built(Optimizer optimizer, Tracker schedule) {}
+    public record Built(StatefulOptimizer optimizer, Tracker schedule) {}
 
     public static Built build(Cfg opt, long stepsPerEpoch, int epochs) {
         String name = opt.getStringIn("name", Set.of("adam", "sgd"));
@@ -36,9 +41,9 @@ public final class OptimizerFactory {
             default:
                 schedule = Tracker.fixed(lr);
         }
-        Optimizer optimizer = name.equals("adam")
-                ? Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(weightDecay).build()
-                : Optimizer.sgd().setLearningRateTracker(schedule).optMomentum((float) opt.getDouble("momentum", 0, 1))
+        StatefulOptimizer optimizer = name.equals("adam")
+                ? SavableAdam.builder().optLearningRateTracker(schedule).optWeightDecays(weightDecay).build()
+                : SavableSgd.builder().setLearningRateTracker(schedule).optMomentum((float) opt.getDouble("momentum", 0, 1))
                         .optWeightDecays(weightDecay).build();
         return new Built(optimizer, schedule);
     }

@@ -3,7 +3,9 @@ package io.spotlight.trainer.run;
 import ai.djl.Device;
 import ai.djl.training.ParameterStore;
 import io.spotlight.cam.model.CamModel;
+import io.spotlight.losses.GuidedLoss;
 import io.spotlight.trainer.config.ComposedConfig;
+import io.spotlight.trainer.optim.StatefulOptimizer;
 import java.nio.file.Path;
 
 /**
@@ -20,6 +22,8 @@ import java.nio.file.Path;
  * @param stepsPerEpoch optimizer steps in one epoch
  * @param epochs epochs in the run
  * @param images hands a rendered image to every listener ({@link SpotlightListener#onImage})
+ * @param optimizer the optimizer, whose state checkpoints save
+ * @param loss the guided loss, whose auto-scales checkpoints save
  */
 public record RunContext(
         String name,
@@ -32,7 +36,9 @@ public record RunContext(
         ParameterStore parameters,
         long stepsPerEpoch,
         int epochs,
-        ImageSink images) {
+        ImageSink images,
+        StatefulOptimizer optimizer,
+        GuidedLoss loss) {
 
     /** Where listeners that render images publish them. */
     @FunctionalInterface

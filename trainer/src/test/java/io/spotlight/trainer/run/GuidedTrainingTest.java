@@ -34,7 +34,8 @@ class GuidedTrainingTest {
     void aRunWritesItsConfigMetricsSnapshotsCheckpointsModelAndSummary(@TempDir Path dir) throws Exception {
         Map<String, Object> summary = train(Repo.compose(Repo.DECOY, TINY), dir);
         for (String f : List.of("config.conf", "overrides.conf", "metrics.jsonl", "summary.json",
-                "checkpoints/epoch-0001.params", "checkpoints/latest", "model/model-0000.params")) {
+                "checkpoints/epoch-0001/model.params", "checkpoints/epoch-0001/optimizer.bin",
+                "checkpoints/epoch-0001/state.json", "checkpoints/latest", "model/model-0000.params")) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         }
         List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
@@ -89,7 +90,7 @@ class GuidedTrainingTest {
         var model = ModelFactory.build(c.cfg().at("model"), io.spotlight.trainer.data.DecoyFashionMnist.builder()
                 .setSampling(1, false).build().heads());
         try (NDManager m = NDManager.newBaseManager("PyTorch");
-                DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve("checkpoints/epoch-0001.params")))) {
+                DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve("checkpoints/epoch-0001/model.params")))) {
             model.block().initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, 28, 28));
             model.block().loadParameters(m, in);
             for (Pair<String, Parameter> p : model.block().getParameters()) {
@@ -97,6 +98,7 @@ class GuidedTrainingTest {
                 assertTrue(w.isNaN().sum().getLong() == 0 && w.isInfinite().sum().getLong() == 0, p.getKey());
             }
         }
-        assertTrue(Files.notExists(dir.resolve("checkpoints/epoch-0002.params")));
+        assertTrue(Files.notExists(dir.resolve("checkpoints/epoch-0002")));
+        assertEquals(java.util.Optional.of(dir.resolve("checkpoints/epoch-0001")), io.spotlight.trainer.optim.Checkpoint.latest(dir));
     }
 }
