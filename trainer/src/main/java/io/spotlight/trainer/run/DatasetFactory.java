@@ -7,6 +7,8 @@ import io.spotlight.trainer.config.Cfg;
 import io.spotlight.trainer.data.AbstractGuidedDataset;
 import io.spotlight.trainer.data.DecoyFashionMnist;
 import io.spotlight.trainer.data.DecoyOptions;
+import io.spotlight.trainer.data.FashionMnistArrays;
+import io.spotlight.trainer.data.FashionMnistBasedDataset;
 import io.spotlight.trainer.data.FashionMnistDataset;
 import io.spotlight.trainer.data.FashionMnistFiles;
 import io.spotlight.trainer.data.Head;
@@ -104,6 +106,27 @@ public final class DatasetFactory {
         ordered.putAll(tests);
         return ordered;
     }
+
+    /**
+     * The heads of the {@code dataset} config's data set, without reading any data: what a saved
+     * model needs to be rebuilt (e.g. by {@code ./spotlight explain}).
+     */
+    public static List<Head> heads(Cfg dataset) {
+        String name = dataset.getStringIn("name", KNOWN);
+        return name.equals(TwoItemFashionMnist.NAME)
+                ? List.of(TwoItemFashionMnist.LEFT, TwoItemFashionMnist.RIGHT)
+                : List.of(FashionMnistBasedDataset.LABEL_HEAD);
+    }
+
+    /** The image shape C×H×W of the {@code dataset} config's data set, without reading any data. */
+    public static Shape imageShape(Cfg dataset) {
+        String name = dataset.getStringIn("name", KNOWN);
+        int side = FashionMnistArrays.SIDE;
+        return name.equals(TwoItemFashionMnist.NAME) ? new Shape(1, side, 2 * side) : new Shape(1, side, side);
+    }
+
+    /** Data sets whose heads and image shape {@link #heads} and {@link #imageShape} know. */
+    private static final Set<String> KNOWN = Set.of(FashionMnistDataset.NAME, DecoyFashionMnist.NAME, TwoItemFashionMnist.NAME);
 
     private static Subset subset(int size) {
         return size == 0 ? Subset.all() : Subset.random(size);

@@ -1,0 +1,58 @@
+package io.spotlight.trainer.explain;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./spotlight explain --model RUN_DIR --images PATH... --out DIR}: CAM overlays of a trained
+ * run for image files. Prints a table (image, head, class, probability, peak), then the images
+ * that failed; exits 1 if any did.
+ */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = "Explain a trained run's predictions on image files with CAM overlays and grids.")
+public final class ExplainCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "RUN_DIR",
+            description = "run directory with config.conf and model/model-0000.params")
+    Path model;
+
+    @Option(names = "--images", required = true, arity = "1..*", paramLabel = "PATH",
+            description = "PNG/JPEG files or folders of them (not recursive); grey, the model's input size")
+    List<Path> images;
+
+    @Option(names = "--method", defaultValue = ExplainOptions.DEFAULT_METHOD,
+            description = "gradcam, gradcam++, xgradcam, layercam, hirescam, cam or scorecam (default: ${DEFAULT-VALUE})")
+    String method;
+
+    @Option(names = "--target", defaultValue = ExplainOptions.DEFAULT_TARGET,
+            description = "pred, label (from the file name: NAME_label3.png) or a class index (default: ${DEFAULT-VALUE})")
+    String target;
+
+    @Option(names = "--layer", description = "layer alias (conv1) or path (trunk/3); default: the run's snapshot.layer")
+    String layer;
+
+    @Option(names = "--colormap", defaultValue = ExplainOptions.DEFAULT_COLORMAP,
+            description = "jet or viridis (default: ${DEFAULT-VALUE})")
+    String colormap;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "where NAME-grid.png and NAME-composite.png go")
+    Path out;
+
+    @Override
+    public Integer call() {
+        try (RunModel run = RunModel.load(model)) {
+            Explainer explainer = new Explainer(run, new ExplainOptions(method, target, layer, colormap));
+            ExplainResult result = explainer.explain(images, out);
+            System.out.println(result.method() + " at layer " + result.layer() + " of " + model);
+            System.out.print(result.table());
+            if (!result.ok()) {
+                System.err.println(result.failures().size() + " image(s) failed:");
+                System.err.print(result.failureReport());
+            }
+            System.out.println("output: " + out);
+            return result.ok() ? 0 : 1;
+        }
+    }
+}

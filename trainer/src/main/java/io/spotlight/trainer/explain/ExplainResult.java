@@ -1,0 +1,79 @@
+package io.spotlight.trainer.explain;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What one {@code explain} call did: a row per image and head that was explained, the images that
+ * failed with their reasons, and the files written.
+ *
+ * @param layer the layer the maps were taken at, as resolved (e.g. {@code trunk/0})
+ * @param rows one per explained image and head, in input order then head order
+ * @param failures images that could not be explained, in input order
+ * @param written the PNG files written
+ */
+public record ExplainResult(String method, String layer, List<Row> rows, List<Failure> failures, List<Path> written) {
+    public ExplainResult {
+        rows = List.copyOf(rows);
+        failures = List.copyOf(failures);
+        written = List.copyOf(written);
+    }
+
+    /**
+     * One head's explanation of one image.
+     *
+     * @param image the input file
+     * @param name the stem the output files are named after ({@code NAME-grid.png})
+     * @param classIndex the explained class
+     * @param className its name
+     * @param probability the head's softmax probability of that class
+     * @param peakRow row of the map's maximum after bilinear upsampling to the input size, in input pixels
+     *     (the first in row order on ties, so (0, 0) for a constant map)
+     * @param peakColumn column of that maximum
+     */
+    public record Row(Path image, String name, String head, int classIndex, String className, double probability,
+            int peakRow, int peakColumn) {}
+
+    /** An image that could not be explained, and why. */
+    public record Failure(Path image, String reason) {}
+
+    /** True if every image was explained. */
+    public boolean ok() {
+        return failures.isEmpty();
+    }
+
+    /** The table {@code explain} prints: image, head, class, probability, peak (row, col). */
+    public String table() {
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"image", "head", "class", "probability", "peak (row, col)"});
+        for (Row r : rows) {
+            lines.add(new String[] {r.image().getFileName().toString(), r.head(), r.classIndex() + " " + r.className(),
+                String.format(Locale.ROOT, "%.4f", r.probability()), "(" + r.peakRow() + ", " + r.peakColumn() + ")"});
+        }
+        int[] widths = new int[lines.get(0).length];
+        for (String[] l : lines) {
+            for (int i = 0; i < l.length; i++) {
+                widths[i] = Math.max(widths[i], l[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] l : lines) {
+            for (int i = 0; i < l.length; i++) {
+                out.append(i == 0 ? "" : "  ").append(String.format("%-" + widths[i] + "s", l[i]));
+            }
+            out.append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+
+    /** The failures as lines {@code FILE: reason}, or "" if there are none. */
+    public String failureReport() {
+        StringBuilder out = new StringBuilder();
+        for (Failure f : failures) {
+            out.append(f.image()).append(": ").append(f.reason()).append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,239 @@
+package io.spotlight.trainer.explain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.spotlight.cam.CamComputer;
+import io.spotlight.cam.CamException;
+import io.spotlight.cam.CamRequest;
+import io.spotlight.cam.CamResult;
+import io.spotlight.cam.map.CamMaps;
+import io.spotlight.cam.render.CamGrid;
+import io.spotlight.cam.render.HeadCell;
+import io.spotlight.cam.render.HeadComposite;
+import io.spotlight.cam.render.HostMaps;
+import io.spotlight.cam.render.Images;
+import io.spotlight.cam.render.Png;
+import io.spotlight.cam.target.Targets;
+import io.spotlight.trainer.data.Head;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Post-hoc explanations of a trained run: for each input image, every head's CAM for its target
+ * class, written as {@code NAME-grid.png} (input, then one labelled overlay per head) and {@code
+ * NAME-composite.png} (all heads in one image, one colour each), plus a table row per head.
+ *
+ * <p>Options are checked when the explainer is made ({@link ExplainException}); a problem with
+ * one image only fails that image, and the rest of the batch is still explained.
+ *
+ * <pre>{@code
+ * try (RunModel run = RunModel.load(runDir)) {
+ *     ExplainResult r = new Explainer(run, ExplainOptions.defaults().withMethod("scorecam"))
+ *             .explain(List.of(Path.of("shirt_label6.png")), outDir);
+ * }
+ * }</pre>
+ */
+public final class Explainer {
+    /** How many times the input is enlarged in the written images (28 px → 112 px). */
+    public static final int CELL_SCALE = 4;
+
+    private final RunModel run;
+    private final ExplainSetup setup;
+    private final CamComputer computer;
+
+    /**
+     * @throws ExplainException for an unknown method, target, layer or colormap, or a method the
+     *     model cannot support at that layer
+     */
+    public Explainer(RunModel run, ExplainOptions options) {
+        this.run = run;
+        this.setup = new ExplainSetup(run, options);
+        this.computer = new CamComputer(run.camModel());
+        preflight();
+    }
+
+    /** The layer the maps are taken at, as resolved in the model. */
+    public String layer() {
+        return setup.layer;
+    }
+
+    /**
+     * Runs the method once on a blank input, so that what does not depend on the image (a
+     * non-spatial layer, a head that does not read the layer, CAM at the wrong layer) fails now,
+     * once, instead of once per image.
+     */
+    private void preflight() {
+        Shape s = run.imageShape();
+        try (NDManager scope = run.model().getNDManager().newSubManager()) {
+            NDArray x = scope.zeros(new Shape(1).addAll(s));
+            computer.compute(run.parameters(), x, Map.of(), request(false));
+        } catch (CamException e) {
+            throw new ExplainException("--method " + setup.method.name() + " at layer '" + setup.layer + "': " + e.getMessage(), e);
+        }
+    }
+
+    private CamRequest request(boolean withLabels) {
+        return CamRequest.builder().layer(setup.layer).method(setup.method)
+                .target(setup.needsLabels && !withLabels ? Targets.predicted() : setup.target)
+                .training(false) // eval mode, as the run's snapshots: BatchNorm running statistics, no Dropout
+                .build();
+    }
+
+    /** Explains every image of {@code inputs} (files, or folders of PNG/JPEG files) into {@code outDir}. */
+    public ExplainResult explain(List<Path> inputs, Path outDir) {
+        List<Path> files = GreyImages.expand(inputs);
+        if (files.isEmpty()) {
+            throw new ExplainException("no PNG or JPEG images in " + inputs);
+        }
+        List<ExplainResult.Row> rows = new ArrayList<>();
+        List<ExplainResult.Failure> failures = new ArrayList<>();
+        List<Path> written = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Path file : files) {
+            String name = uniqueName(file, names);
+            try {
+                Explained e = explainOne(file, name);
+                Path grid = outDir.resolve(name + "-grid.png");
+                Path composite = outDir.resolve(name + "-composite.png");
+                Png.write(e.grid, grid);
+                Png.write(e.composite, composite);
+                written.add(grid);
+                written.add(composite);
+                rows.addAll(e.rows);
+            } catch (ImageRejected ex) {
+                failures.add(new ExplainResult.Failure(file, ex.getMessage()));
+            } catch (CamException ex) {
+                failures.add(new ExplainResult.Failure(file, "CAM failed: " + ex.getMessage()));
+            } catch (IOException ex) {
+                failures.add(new ExplainResult.Failure(file, "cannot write the output images: " + ex.getMessage()));
+            } catch (RuntimeException ex) {
+                // anything else one image triggers (an engine error, say) must not cost the rest of the batch
+                failures.add(new ExplainResult.Failure(file, ex.getClass().getSimpleName() + ": " + ex.getMessage()));
+            }
+        }
+        return new ExplainResult(setup.method.name(), setup.layer, rows, failures, written);
+    }
+
+    private record Explained(List<ExplainResult.Row> rows, BufferedImage grid, BufferedImage composite) {}
+
+    private Explained explainOne(Path file, String name) throws ImageRejected {
+        Shape s = run.imageShape();
+        int height = (int) s.get(1);
+        int width = (int) s.get(2);
+        float[][] grey = GreyImages.read(file, height, width);
+        List<Head> heads = run.heads();
+        Map<String, Integer> labels = FileLabels.parse(file, heads);
+        if (setup.needsLabels) {
+            checkLabels(labels, heads);
+        }
+        try (NDManager scope = run.model().getNDManager().newSubManager()) {
+            NDArray x = scope.create(flatten(grey), new Shape(1).addAll(s));
+            Map<String, NDArray> labelArrays = new HashMap<>();
+            labels.forEach((head, k) -> labelArrays.put(head, scope.create(new long[] {k})));
+            CamResult r = computer.compute(run.parameters(), x, setup.needsLabels ? labelArrays : Map.of(), request(true));
+            List<ExplainResult.Row> rows = new ArrayList<>();
+            List<HeadCell> cells = new ArrayList<>();
+            List<float[][]> maps = new ArrayList<>();
+            for (Head head : heads) {
+                NDArray raw = r.map(head.name(), setup.layer).get(0).toType(DataType.FLOAT32, false);
+                // as int64: Targets.fixedClass hands back its class as float32 (NDManager.full widens the long)
+                int cls = (int) r.classes(head.name()).toType(DataType.INT64, false).getLong(0);
+                double p = r.probabilities(head.name()).toType(DataType.FLOAT64, false).getDouble(0);
+                int[] peak = peak(toRows(raw), height, width);
+                rows.add(new ExplainResult.Row(file, name, head.name(), cls, head.classNames().get(cls), p, peak[0], peak[1]));
+                // display as the snapshots do: positive evidence only
+                float[][] shown = toRows(CamMaps.relu(raw));
+                // clamped for the caption only: a float32 softmax can overshoot 1 by an ulp
+                cells.add(new HeadCell(head.name(), head.classNames().get(cls), Math.max(0, Math.min(1, p)), shown));
+                maps.add(shown);
+            }
+            BufferedImage input = Images.fromGray(grey);
+            BufferedImage grid = CamGrid.builder().cellScale(CELL_SCALE).colormap(setup.colormap)
+                    .addRow(rowLabel(file, labels, heads), input, cells).render();
+            BufferedImage composite = HeadComposite.withDefaults().render(Images.upscaleNearest(input, CELL_SCALE), maps);
+            return new Explained(rows, grid, composite);
+        }
+    }
+
+    private static void checkLabels(Map<String, Integer> labels, List<Head> heads) throws ImageRejected {
+        for (Head h : heads) {
+            Integer k = labels.get(h.name());
+            if (k == null) {
+                throw new ImageRejected("--target label needs the label of head '" + h.name() + "' in the file name, e.g. NAME_"
+                        + FileLabels.ALL_HEADS + "3.png" + (heads.size() > 1 ? " or NAME_" + heads.get(0).name() + "3_"
+                        + heads.get(1).name() + "7.png" : "") + "; none found");
+            }
+            if (k >= h.numClasses()) {
+                throw new ImageRejected("label " + k + " from the file name is out of range for head '" + h.name()
+                        + "', which has classes 0.." + (h.numClasses() - 1));
+            }
+        }
+    }
+
+    private static String rowLabel(Path file, Map<String, Integer> labels, List<Head> heads) {
+        if (labels.size() == 1 && heads.size() == 1) {
+            Head h = heads.get(0);
+            int k = labels.get(h.name());
+            return "label " + (k < h.numClasses() ? h.classNames().get(k) : Integer.toString(k));
+        }
+        return file.getFileName().toString();
+    }
+
+    /** The (row, column) of the map's maximum after bilinear upsampling to the input size; ties: first in row order. */
+    static int[] peak(float[][] map, int height, int width) {
+        float[][] up = HostMaps.resizeBilinear(map, height, width);
+        int[] best = {0, 0};
+        float max = Float.NEGATIVE_INFINITY;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                if (up[y][x] > max) {
+                    max = up[y][x];
+                    best = new int[] {y, x};
+                }
+            }
+        }
+        return best;
+    }
+
+    /** A unique output stem per input: the file name without extension, or with it if two files share a stem. */
+    private static String uniqueName(Path file, Set<String> taken) {
+        String fileName = file.getFileName().toString();
+        int dot = fileName.lastIndexOf('.');
+        String stem = dot <= 0 ? fileName : fileName.substring(0, dot);
+        String name = taken.contains(stem) ? fileName.replace('.', '_') : stem;
+        for (int i = 2; taken.contains(name); i++) {
+            name = stem + "-" + i;
+        }
+        taken.add(name);
+        return name;
+    }
+
+    private static float[] flatten(float[][] rows) {
+        int w = rows[0].length;
+        float[] flat = new float[rows.length * w];
+        for (int y = 0; y < rows.length; y++) {
+            System.arraycopy(rows[y], 0, flat, y * w, w);
+        }
+        return flat;
+    }
+
+    private static float[][] toRows(NDArray map) {
+        int h = (int) map.getShape().get(0);
+        int w = (int) map.getShape().get(1);
+        float[] flat = map.toFloatArray();
+        float[][] rows = new float[h][w];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(flat, y * w, rows[y], 0, w);
+        }
+        return rows;
+    }
+}
