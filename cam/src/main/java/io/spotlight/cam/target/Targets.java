@@ -80,8 +80,9 @@ public final class Targets {
                             "target class " + k + " is out of range for head '" + head
                                     + "', which has classes 0.." + (n - 1));
                 }
-                return logits.getManager().full(new ai.djl.ndarray.types.Shape(logits.getShape().get(0)), (long) k)
-                        .toDevice(logits.getDevice(), false);
+                // NDManager.full has no long overload: build as int and widen to the int64 indices gather needs
+                return logits.getManager().full(new ai.djl.ndarray.types.Shape(logits.getShape().get(0)), k)
+                        .toType(ai.djl.ndarray.types.DataType.INT64, false).toDevice(logits.getDevice(), false);
             }
 
             @Override
