@@ -100,6 +100,18 @@ public final class CamMaps {
         return grown.reshape(s);
     }
 
+    /** One map [h, w] copied to the host as rows, for rendering (float32). */
+    public static float[][] toHostRows(NDArray map) {
+        int h = (int) map.getShape().get(0);
+        int w = (int) map.getShape().get(1);
+        float[] flat = map.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[][] rows = new float[h][w];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(flat, y * w, rows[y], 0, w);
+        }
+        return rows;
+    }
+
     private static NDArray apply(NDArray x, double[][] rows, double[][] cols) {
         NDArray r = x.getManager().create(rows).toType(x.getDataType(), false).toDevice(x.getDevice(), false);
         NDArray c = x.getManager().create(cols).toType(x.getDataType(), false).toDevice(x.getDevice(), false);

@@ -148,10 +148,10 @@ public final class Explainer {
                 // as int64: Targets.fixedClass hands back its class as float32 (NDManager.full widens the long)
                 int cls = (int) r.classes(head.name()).toType(DataType.INT64, false).getLong(0);
                 double p = r.probabilities(head.name()).toType(DataType.FLOAT64, false).getDouble(0);
-                int[] peak = peak(toRows(raw), height, width);
+                int[] peak = peak(CamMaps.toHostRows(raw), height, width);
                 rows.add(new ExplainResult.Row(file, name, head.name(), cls, head.classNames().get(cls), p, peak[0], peak[1]));
                 // display as the snapshots do: positive evidence only
-                float[][] shown = toRows(CamMaps.relu(raw));
+                float[][] shown = CamMaps.toHostRows(CamMaps.relu(raw));
                 // clamped for the caption only: a float32 softmax can overshoot 1 by an ulp
                 cells.add(new HeadCell(head.name(), head.classNames().get(cls), Math.max(0, Math.min(1, p)), shown));
                 maps.add(shown);
@@ -224,16 +224,5 @@ public final class Explainer {
             System.arraycopy(rows[y], 0, flat, y * w, w);
         }
         return flat;
-    }
-
-    private static float[][] toRows(NDArray map) {
-        int h = (int) map.getShape().get(0);
-        int w = (int) map.getShape().get(1);
-        float[] flat = map.toFloatArray();
-        float[][] rows = new float[h][w];
-        for (int y = 0; y < h; y++) {
-            System.arraycopy(flat, y * w, rows[y], 0, w);
-        }
-        return rows;
     }
 }

@@ -78,7 +78,7 @@ public final class CamSnapshotListener extends SpotlightListener {
                     NDArray m = CamMaps.relu(r.map(head, layer).get(i)).toType(DataType.FLOAT32, false);
                     int cls = (int) r.classes(head).get(i).getLong();
                     double p = r.probabilities(head).get(i).toType(DataType.FLOAT64, false).getDouble();
-                    cells.add(new HeadCell(head, heads.get(h).classNames().get(cls), p, toRows(m)));
+                    cells.add(new HeadCell(head, heads.get(h).classNames().get(cls), p, CamMaps.toHostRows(m)));
                 }
                 grid.addRow("label " + heads.get(0).classNames().get(samples.get(i).labels()[0]), image(samples.get(i)), cells);
             }
@@ -94,16 +94,5 @@ public final class CamSnapshotListener extends SpotlightListener {
             System.arraycopy(s.image(), y * w, rows[y], 0, w);
         }
         return Images.fromGray(rows);
-    }
-
-    private static float[][] toRows(NDArray map) {
-        int h = (int) map.getShape().get(0);
-        int w = (int) map.getShape().get(1);
-        float[] flat = map.toFloatArray();
-        float[][] rows = new float[h][w];
-        for (int y = 0; y < h; y++) {
-            System.arraycopy(flat, y * w, rows[y], 0, w);
-        }
-        return rows;
     }
 }
