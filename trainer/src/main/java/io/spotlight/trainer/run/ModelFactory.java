@@ -29,7 +29,10 @@ public final class ModelFactory {
     }
 
     public static BuiltModel build(Cfg model, List<Head> heads) {
-        String name = model.getStringIn("name", java.util.Set.of("small-cnn"));
+        String name = model.getStringIn("name", java.util.Set.of("small-cnn", "resnet"));
+        if (name.equals("resnet")) {
+            return resnet(model, heads);
+        }
         List<Integer> channels = model.raw().getIntList("channels");
         if (channels.size() != 2 || channels.stream().anyMatch(c -> c < 1)) {
             throw new SpotlightConfigError("model.channels must be two positive numbers, got " + channels);
@@ -49,6 +52,32 @@ public final class ModelFactory {
                     .add(Linear.builder().setUnits(hidden).build())
                     .add(Activation.reluBlock())
                     .add(Linear.builder().setUnits(head.numClasses()).build()));
+        }
+        Map<String, String> layers = new LinkedHashMap<>();
+        if (model.has("layers")) {
+            for (String alias : model.raw().getConfig("layers").root().keySet()) {
+                layers.put(alias, model.getString("layers." + alias));
+            }
+        }
+        return new BuiltModel(new MultiHeadBlock(trunk, headBlocks), layers);
+    }
+
+    /**
+     * DJL basic model zoo's ResNetV1 as the trunk (its final Linear removed, so the trunk ends
+     * with global average pooling), one Linear head per dataset head. No pretrained weights can be
+     * downloaded here, and loading a user's parameter file is not wired in yet.
+     */
+    private static BuiltModel resnet(Cfg model, List<Head> heads) {
+        List<Integer> shape = model.raw().getIntList("image_shape");
+        SequentialBlock trunk = ai.djl.basicmodelzoo.cv.classification.ResNetV1.builder()
+                .setImageShape(new Shape(shape.get(0), shape.get(1), shape.get(2)))
+                .setNumLayers(model.getInt("layers_count", 18, 152))
+                .setOutSize(1)
+                .build();
+        trunk.removeLastBlock(); // the classifier: each head brings its own
+        Map<String, Block> headBlocks = new LinkedHashMap<>();
+        for (Head head : heads) {
+            headBlocks.put(head.name(), Linear.builder().setUnits(head.numClasses()).build());
         }
         Map<String, String> layers = new LinkedHashMap<>();
         if (model.has("layers")) {
