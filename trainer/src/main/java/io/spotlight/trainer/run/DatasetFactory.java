@@ -14,6 +14,7 @@ import io.spotlight.trainer.data.FashionMnistFiles;
 import io.spotlight.trainer.data.Head;
 import io.spotlight.trainer.data.Subset;
 import io.spotlight.trainer.data.TwoItemFashionMnist;
+import io.spotlight.trainer.data.folder.FileDatasetConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,9 @@ public final class DatasetFactory {
     }
 
     public static Datasets build(Cfg dataset, int batchSize, int evalBatchSize) {
+        if (FileDatasetConfig.NAMES.contains(dataset.getString("name"))) {
+            return userFiles(dataset, batchSize, evalBatchSize);
+        }
         String name = dataset.getStringIn("name", Set.of(FashionMnistDataset.NAME, DecoyFashionMnist.NAME, TwoItemFashionMnist.NAME));
         FashionMnistFiles files = new FashionMnistFiles(Path.of(dataset.getString("dir")));
         long seed = dataset.raw().getLong("seed");
@@ -72,6 +76,12 @@ public final class DatasetFactory {
                 .optSeed(seed).optDecoy(decoy.withShade(DecoyOptions.ShadeRule.LABEL)).optMaskMode(mask)
                 .setSampling(evalBatchSize, false).build());
         return new Datasets((AbstractGuidedDataset) tr, tests);
+    }
+
+    /** Users' own images: a class-folder tree or a CSV manifest (package data.folder). */
+    private static Datasets userFiles(Cfg dataset, int batchSize, int evalBatchSize) {
+        FileDatasetConfig.TrainTest built = FileDatasetConfig.build(dataset, batchSize, evalBatchSize);
+        return new Datasets(built.train(), Map.of(MAIN_TEST, built.test()));
     }
 
     /** Two items side by side, one head each; decoys per head if {@code decoys = true}. */
