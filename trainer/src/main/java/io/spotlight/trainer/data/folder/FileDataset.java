@@ -67,6 +67,9 @@ public abstract class FileDataset extends AbstractGuidedDataset {
      */
     protected abstract List<Entry> list() throws IOException;
 
+    /** @return the root folder or manifest, for messages */
+    protected abstract java.nio.file.Path source();
+
     /** {@inheritDoc} */
     @Override
     public Shape imageShape() {
@@ -78,6 +81,11 @@ public abstract class FileDataset extends AbstractGuidedDataset {
     protected void load() throws IOException {
         List<Entry> all = list();
         int[] chosen = chosen(all.size());
+        if (chosen.length == 0) {
+            throw new DatasetFileException(source(), "the " + part + " part of the " + all.size()
+                    + " listed samples is empty (test share " + testFraction + "); list more images or change"
+                    + " train_split");
+        }
         int channels = (int) imageShape.get(0);
         int h = (int) imageShape.get(1);
         int w = (int) imageShape.get(2);

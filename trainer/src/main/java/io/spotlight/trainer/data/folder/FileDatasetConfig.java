@@ -78,6 +78,27 @@ public final class FileDatasetConfig {
         return new TrainTest(tr, te.setSampling(evalBatchSize, false).build());
     }
 
+    /**
+     * The heads of a {@value FolderDataset#NAME} or {@value ManifestDataset#NAME} config without
+     * decoding any image (the class folders or the manifest are read): what a saved model needs to
+     * be rebuilt, e.g. by {@code ./spotlight explain}.
+     *
+     * @param dataset the {@code dataset} config
+     * @return the heads, as the training set has them
+     */
+    public static List<Head> heads(Cfg dataset) {
+        return build(dataset, 1, 1).train().heads();
+    }
+
+    /**
+     * @param dataset the {@code dataset} config
+     * @return its {@code image_shape} as {@code (C, H, W)}
+     */
+    public static Shape imageShape(Cfg dataset) {
+        List<Integer> dims = dataset.raw().getIntList("image_shape");
+        return new Shape(dims.stream().mapToLong(Integer::longValue).toArray());
+    }
+
     /** Image shape, resize, seed, and the training part of the split when there is no test source. */
     private static <T extends FileDataset.BaseBuilder<T>> T common(
             T builder, Cfg dataset, String testSource, double split) {

@@ -82,6 +82,12 @@ public final class FolderDataset extends FileDataset {
         return root;
     }
 
+    /** {@inheritDoc} */
+    @Override
+    protected Path source() {
+        return root;
+    }
+
     /** {@inheritDoc} Every image of every class folder, classes in order, files sorted by name. */
     @Override
     protected List<Entry> list() throws IOException {

@@ -66,6 +66,12 @@ public final class ManifestDataset extends FileDataset {
         return manifest;
     }
 
+    /** {@inheritDoc} */
+    @Override
+    protected Path source() {
+        return manifest;
+    }
+
     private List<CSVRecord> readRows(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new DatasetFileException(file, "no such manifest");
@@ -104,6 +110,13 @@ public final class ManifestDataset extends FileDataset {
                 classes = List.copyOf(seen);
             }
             out.add(new Head(name, classes));
+        }
+        for (String head : given.keySet()) { // a typo in a config's class lists must not pass silently
+            if (out.stream().noneMatch(h -> h.name().equals(head))) {
+                throw new IllegalArgumentException(manifest + ": classes given for head '" + head
+                        + "' but the header has no column " + LABEL + head + "; heads: "
+                        + out.stream().map(Head::name).toList());
+            }
         }
         return List.copyOf(out);
     }

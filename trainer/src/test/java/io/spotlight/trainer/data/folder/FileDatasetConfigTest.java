@@ -78,4 +78,35 @@ class FileDatasetConfigTest {
         assertEquals(new Shape(3, 8, 8), train.sample(0).imageShape());
         assertTrue(data.tests().get(DatasetFactory.MAIN_TEST).size() == 1);
     }
+
+    @Test
+    void headsAndImageShapeWithoutDecoding() throws IOException {
+        Files.createDirectories(dir.resolve("b"));
+        Files.createDirectories(dir.resolve("a"));
+        Files.writeString(dir.resolve("a/broken.png"), "not decoded here");
+        Cfg cfg = dataset("folder", "root = \"" + dir + "\", image_shape = [3, 16, 24]");
+        assertEquals(List.of(new Head("label", List.of("a", "b"))), FileDatasetConfig.heads(cfg));
+        assertEquals(new Shape(3, 16, 24), FileDatasetConfig.imageShape(cfg));
+    }
+
+    @Test
+    void anEmptyTrainingPartNamesTheRoot() throws IOException {
+        Pngs.grey(dir.resolve("a/x.png"), Pngs.constant(32, 32, 0));
+        Cfg cfg = dataset("folder", "root = \"" + dir + "\", train_split = 0.4");
+        DatasetFactory.Datasets data = DatasetFactory.build(cfg, 4, 8);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.spotlight.trainer.data.DatasetFileException.class, () -> data.train().prepare(null));
+        assertEquals(dir, e.file());
+        assertTrue(e.getMessage().contains("TRAIN part"), e.getMessage());
+    }
+
+    @Test
+    void classesForAnUnknownHeadAreAnError() throws IOException {
+        Path m = dir.resolve("m.csv");
+        Files.write(m, List.of("image,label_kind", "a.png,y"));
+        Cfg cfg = dataset("manifest", "manifest = \"" + m + "\", classes { knid = [y] }");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> DatasetFactory.build(cfg, 2, 2));
+        assertTrue(e.getMessage().contains("knid") && e.getMessage().contains("[kind]"), e.getMessage());
+    }
 }
