@@ -40,7 +40,8 @@ public final class FolderDataset extends FileDataset {
             try {
                 classes = classNames(root);
             } catch (IOException e) {
-                throw new UncheckedIOException(e); // heads() must be known before any loading
+                // heads() must be known before any loading; the message stays the file's own
+                throw new UncheckedIOException(e.getMessage(), e);
             }
         }
         this.head = new Head(builder.headName, classes);

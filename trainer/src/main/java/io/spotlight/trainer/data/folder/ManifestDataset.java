@@ -46,7 +46,7 @@ public final class ManifestDataset extends FileDataset {
             rows = readRows(manifest);
             heads = heads(rows.isEmpty() ? List.of() : rows.get(0).getParser().getHeaderNames(), builder.classes);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e); // the message names the file
         }
     }
 
