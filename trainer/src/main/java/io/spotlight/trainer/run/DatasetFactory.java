@@ -122,6 +122,9 @@ public final class DatasetFactory {
      * model needs to be rebuilt (e.g. by {@code ./spotlight explain}).
      */
     public static List<Head> heads(Cfg dataset) {
+        if (FileDatasetConfig.NAMES.contains(dataset.getString("name"))) {
+            return FileDatasetConfig.heads(dataset);
+        }
         String name = dataset.getStringIn("name", KNOWN);
         return name.equals(TwoItemFashionMnist.NAME)
                 ? List.of(TwoItemFashionMnist.LEFT, TwoItemFashionMnist.RIGHT)
@@ -130,6 +133,9 @@ public final class DatasetFactory {
 
     /** The image shape C×H×W of the {@code dataset} config's data set, without reading any data. */
     public static Shape imageShape(Cfg dataset) {
+        if (FileDatasetConfig.NAMES.contains(dataset.getString("name"))) {
+            return FileDatasetConfig.imageShape(dataset);
+        }
         String name = dataset.getStringIn("name", KNOWN);
         int side = FashionMnistArrays.SIDE;
         return name.equals(TwoItemFashionMnist.NAME) ? new Shape(1, side, 2 * side) : new Shape(1, side, side);
