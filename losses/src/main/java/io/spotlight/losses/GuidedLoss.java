@@ -8,7 +8,6 @@ import io.spotlight.cam.CamComputer;
 import io.spotlight.cam.CamException;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
-import io.spotlight.cam.map.CamMaps;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.model.Taps;
 import java.util.ArrayList;

@@ -67,16 +67,29 @@ public final class GuidedTraining {
     /** Trains, evaluates and returns the summary written to {@code summary.json}. */
     public Map<String, Object> run() throws IOException, ai.djl.translate.TranslateException {
         Cfg cfg = composed.cfg();
-        long seed = cfg.raw().getLong("seed");
-        Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+        DatasetFactory.Datasets data;
+        try {
+            Engine.getEngine("PyTorch").setRandomSeed((int) cfg.raw().getLong("seed"));
+            device(cfg.getStringIn("device", Set.of("auto", "cpu", "gpu"))); // fail before any work
+            data = DatasetFactory.build(cfg.at("dataset"), cfg.getInt("batch_size", 1, 1 << 16),
+                    cfg.getInt("eval_batch_size", 1, 1 << 16));
+            data.train().prepare();
+            for (var t : data.tests().values()) {
+                t.prepare();
+            }
+        } catch (IOException | RuntimeException e) {
+            // listeners (tracking) still learn that the run failed
+            Map<String, Object> failed = new LinkedHashMap<>(Map.of("status", "FAILED", "error", String.valueOf(e.getMessage())));
+            listeners.forEach(l -> l.onRunEnd(null, "FAILED", failed));
+            throw e;
+        }
+        return train(cfg, data);
+    }
+
+    private Map<String, Object> train(Cfg cfg, DatasetFactory.Datasets data) throws IOException, ai.djl.translate.TranslateException {
         Device device = device(cfg.getStringIn("device", Set.of("auto", "cpu", "gpu")));
         int epochs = cfg.getInt("epochs", 1, 10000);
         int batchSize = cfg.getInt("batch_size", 1, 1 << 16);
-        DatasetFactory.Datasets data = DatasetFactory.build(cfg.at("dataset"), batchSize, cfg.getInt("eval_batch_size", 1, 1 << 16));
-        data.train().prepare();
-        for (var t : data.tests().values()) {
-            t.prepare();
-        }
         ModelFactory.BuiltModel built = ModelFactory.build(cfg.at("model"), data.heads());
         long stepsPerEpoch = (data.train().size() + batchSize - 1) / batchSize;
         OptimizerFactory.Built opt = OptimizerFactory.build(cfg.at("optimizer"), stepsPerEpoch, epochs);

@@ -101,4 +101,19 @@ class GuidedTrainingTest {
         assertTrue(Files.notExists(dir.resolve("checkpoints/epoch-0002")));
         assertEquals(java.util.Optional.of(dir.resolve("checkpoints/epoch-0001")), io.spotlight.trainer.optim.Checkpoint.latest(dir));
     }
+
+    @Test
+    void missingDataFailsBeforeTrainingNamesTheFileAndTellsTheListeners(@TempDir Path dir) {
+        ComposedConfig c = Repo.compose(Repo.DECOY, "dataset.dir=" + dir.resolve("nowhere"));
+        String[] status = new String[1];
+        SpotlightListener recorder = new SpotlightListener() {
+            @Override
+            public void onRunEnd(RunContext run, String s, Map<String, Object> summary) {
+                status[0] = s;
+            }
+        };
+        Exception e = assertThrows(Exception.class, () -> new GuidedTraining(c, dir, List.of(recorder)).run());
+        assertTrue(e.getMessage().contains("nowhere") && e.getMessage().contains("dataset-fashion-mnist"), e.getMessage());
+        assertEquals("FAILED", status[0]);
+    }
 }
