@@ -146,7 +146,8 @@ public final class GuidedLoss {
                     double w = t.lambda() * scale(key, ce.get(head), p);
                     weights.put(key, w);
                     if (w != 0) {
-                        total = total.add(p.mul(w));
+                        // a Java double would promote the 0-dim float32 penalty (and the loss) to float64
+                        total = total.add(p.mul(p.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64 ? (Number) w : (Number) (float) w));
                     }
                 }
             }

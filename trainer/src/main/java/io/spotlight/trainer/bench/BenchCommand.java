@@ -1,0 +1,147 @@
+package io.spotlight.trainer.bench;
+
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.typesafe.config.ConfigFactory;
+import io.spotlight.cam.model.MultiHeadBlock;
+import io.spotlight.trainer.cli.Home;
+import io.spotlight.trainer.config.Cfg;
+import io.spotlight.trainer.config.RunDirectories;
+import io.spotlight.trainer.data.FashionMnistBasedDataset;
+import io.spotlight.trainer.data.Head;
+import io.spotlight.trainer.run.ModelFactory;
+import io.spotlight.trainer.run.RunFilesListener;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./spotlight bench}: guided vs baseline step time in one process (alternating, median
+ * after warm-up) for 1, 2 and 4 heads on the small CNN and for a DJL ResNet, where the time goes,
+ * and resident memory over many guided steps. Writes {@code bench.json} and prints its path last.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure guided vs baseline step time and memory; writes bench.json.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--steps", description = "measured steps per variant and case (default ${DEFAULT-VALUE})")
+    int steps = 100;
+
+    @Option(names = "--warmup", description = "warm-up steps per variant and case (default ${DEFAULT-VALUE})")
+    int warmup = 20;
+
+    @Option(names = "--rss-steps", description = "guided steps over which RSS growth is measured (default ${DEFAULT-VALUE})")
+    int rssSteps = 5000;
+
+    @Option(names = "--no-resnet", description = "skip the ResNet case")
+    boolean noResnet;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Map<String, Object>> cases = new ArrayList<>();
+        System.out.printf("%-10s %5s %5s %12s %12s %6s   guided: forward+CAM / backward / optimizer ms%n",
+                "model", "heads", "batch", "baseline ms", "guided ms", "ratio");
+        for (int heads : new int[] {1, 2, 4}) {
+            cases.add(run("small-cnn", smallCnn(heads), new Shape(64, 1, 28, 28), "trunk/0", heads));
+        }
+        if (!noResnet) {
+            cases.add(run("resnet18", resnet(), new Shape(32, 3, 64, 64), "trunk/0", 1));
+        }
+        double growth = rssGrowth();
+        for (Map<String, Object> c : cases) {
+            if (c.get("model").equals("small-cnn") && ((Integer) c.get("heads")) == 2) {
+                c.put("rss_growth_mb", growth);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "os_arch", System.getProperty("os.arch"), "java", System.getProperty("java.version")));
+        out.put("guided", "HiResCAM outside_share at the first convolution, exact second-order gradients, label log-probability target");
+        out.put("steps", steps);
+        out.put("warmup", warmup);
+        out.put("cases", cases);
+        Path dir = RunDirectories.createUnique(Home.get().resolve("outputs").resolve("bench")
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm-ss"))));
+        Path json = dir.resolve("bench.json");
+        RunFilesListener.writeAtomically(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(out));
+        System.out.println(json);
+        return 0;
+    }
+
+    private Map<String, Object> run(String name, MultiHeadBlock block, Shape input, String layer, int heads) {
+        try (StepBench bench = new StepBench(block, input, layer, 1)) {
+            StepBench.Timing[] t = bench.measure(warmup, steps);
+            double ratio = t[1].totalMs() / t[0].totalMs();
+            System.out.printf("%-10s %5d %5d %12.2f %12.2f %6.2f   %.2f / %.2f / %.2f%n", name, heads, input.get(0),
+                    t[0].totalMs(), t[1].totalMs(), ratio, t[1].forwardMs(), t[1].backwardMs(), t[1].optimizerMs());
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("model", name);
+            c.put("heads", heads);
+            c.put("batch", input.get(0));
+            c.put("baseline_ms", t[0].totalMs());
+            c.put("guided_ms", t[1].totalMs());
+            c.put("ratio", ratio);
+            c.put("images_per_s_baseline", input.get(0) * 1000 / t[0].totalMs());
+            c.put("images_per_s_guided", input.get(0) * 1000 / t[1].totalMs());
+            c.put("baseline_breakdown_ms", Map.of("forward", t[0].forwardMs(), "backward", t[0].backwardMs(), "optimizer", t[0].optimizerMs()));
+            c.put("guided_breakdown_ms", Map.of("forward_and_cam", t[1].forwardMs(), "backward", t[1].backwardMs(), "optimizer", t[1].optimizerMs()));
+            c.put("rss_growth_mb", null);
+            return c;
+        }
+    }
+
+    /**
+     * RSS growth over {@code rssSteps} guided steps (2 heads, small CNN), after 1,000 warm-up steps:
+     * the earlier cases free memory that these steps reuse first, so a short warm-up reports a
+     * negative growth.
+     */
+    private double rssGrowth() {
+        try (StepBench bench = new StepBench(smallCnn(2), new Shape(64, 1, 28, 28), "trunk/0", 1)) {
+            GuidedStepper stepper = bench::guidedStep;
+            for (int i = 0; i < Math.min(1000, rssSteps); i++) {
+                stepper.step();
+            }
+            System.gc();
+            double start = StepBench.rssMb();
+            System.out.printf("RSS after warm-up: %.1f MB%n", start);
+            for (int i = 1; i <= rssSteps; i++) {
+                stepper.step();
+                if (i % 1000 == 0) {
+                    System.out.printf("RSS after %d guided steps: %.1f MB%n", i, StepBench.rssMb());
+                }
+            }
+            System.gc();
+            double growth = StepBench.rssMb() - start;
+            System.out.printf("RSS growth over %d guided steps: %.1f MB%n", rssSteps, growth);
+            return growth;
+        }
+    }
+
+    @FunctionalInterface
+    private interface GuidedStepper {
+        void step();
+    }
+
+    private static List<Head> heads(int n) {
+        List<Head> heads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            heads.add(new Head("h" + i, FashionMnistBasedDataset.LABEL_HEAD.classNames()));
+        }
+        return heads;
+    }
+
+    private static MultiHeadBlock smallCnn(int n) {
+        return ModelFactory.build(new Cfg(ConfigFactory.parseString("name = small-cnn, channels = [16, 32], hidden = 64")), heads(n)).block();
+    }
+
+    private static MultiHeadBlock resnet() {
+        return ModelFactory.build(new Cfg(ConfigFactory.parseString("name = resnet, layers_count = 18, image_shape = [3, 64, 64]")), heads(1)).block();
+    }
+}

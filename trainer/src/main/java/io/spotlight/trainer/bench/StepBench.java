@@ -1,0 +1,168 @@
+package io.spotlight.trainer.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
+import io.spotlight.cam.GradientMode;
+import io.spotlight.cam.method.CamMethods;
+import io.spotlight.cam.model.CamModel;
+import io.spotlight.cam.model.MultiHeadBlock;
+import io.spotlight.cam.target.Targets;
+import io.spotlight.losses.GuidedLoss;
+import io.spotlight.losses.PenaltyTerm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Baseline (cross-entropy) and guided steps on one model in the same process, alternating, on
+ * random data made before timing (no data loading, no tracking on the path). Each step is timed in
+ * three parts: forward + loss (including the CAM pass), backward, optimizer.
+ */
+final class StepBench implements AutoCloseable {
+    private final NDManager manager = NDManager.newBaseManager("PyTorch");
+    private final MultiHeadBlock block;
+    private final CamModel model;
+    private final GuidedLoss baseline;
+    private final GuidedLoss guided;
+    private final ParameterStore ps;
+    private final Optimizer adam = Optimizer.adam().build();
+    private final NDArray x;
+    private final Map<String, NDArray> labels = new HashMap<>();
+    private final Map<String, NDArray> allowed = new HashMap<>();
+    private final Map<String, NDArray> hasMask = new HashMap<>();
+
+    /** Median milliseconds of the three parts of a step. */
+    record Timing(double forwardMs, double backwardMs, double optimizerMs) {
+        double totalMs() {
+            return forwardMs + backwardMs + optimizerMs;
+        }
+    }
+
+    StepBench(MultiHeadBlock block, Shape input, String layer, int dilation) {
+        this.block = block;
+        Engine.getEngine("PyTorch").setRandomSeed(1);
+        block.initialize(manager, DataType.FLOAT32, input);
+        this.model = CamModel.of(block);
+        this.ps = new ParameterStore(manager, false);
+        this.baseline = new GuidedLoss(model, List.of(), false);
+        PenaltyTerm term = new PenaltyTerm("hirescam@" + layer, "outside_share", CamMethods.byName("hirescam"), layer,
+                null, 1, dilation, GradientMode.EXACT, Targets.labelLogProbability());
+        this.guided = new GuidedLoss(model, List.of(term), false);
+        long b = input.get(0);
+        this.x = manager.randomUniform(0, 1, input);
+        // a 4x4 forbidden patch in the top-left corner of every image, like the decoy data set
+        NDArray mask = manager.ones(new Shape(b, 1, input.get(2), input.get(3)));
+        mask.set(new ai.djl.ndarray.index.NDIndex(":, :, 0:4, 0:4"), 0);
+        for (String head : model.headNames()) {
+            labels.put(head, manager.randomInteger(0, 10, new Shape(b), DataType.INT64));
+            allowed.put(head, mask);
+            hasMask.put(head, manager.ones(new Shape(b)));
+        }
+    }
+
+    /** Alternates baseline and guided steps; returns their median timings after {@code warmup}. */
+    Timing[] measure(int warmup, int steps) {
+        List<double[]> base = new ArrayList<>();
+        List<double[]> guide = new ArrayList<>();
+        for (int i = 0; i < warmup + steps; i++) {
+            double[] b = step(baseline);
+            double[] g = step(guided);
+            if (i >= warmup) {
+                base.add(b);
+                guide.add(g);
+            }
+        }
+        return new Timing[] {median(base), median(guide)};
+    }
+
+    /** One guided step (for memory measurements). */
+    void guidedStep() {
+        step(guided);
+    }
+
+    /** One step of {@code loss}: {forward+loss, backward, optimizer} in ms. */
+    double[] step(GuidedLoss loss) {
+        double[] t = new double[3];
+        try (NDManager scope = manager.newSubManager()) {
+            // every array a step makes is attached to its inputs' manager: give the step copies in
+            // its own scope, as the trainer's batches are, so nothing outlives the step
+            NDArray input = inScope(x, scope);
+            Map<String, NDArray> y = new HashMap<>();
+            Map<String, NDArray> a = new HashMap<>();
+            Map<String, NDArray> h = new HashMap<>();
+            for (String head : model.headNames()) {
+                y.put(head, inScope(labels.get(head), scope));
+                a.put(head, inScope(allowed.get(head), scope));
+                h.put(head, inScope(hasMask.get(head), scope));
+            }
+            long t0 = System.nanoTime();
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                GuidedLoss.Result r = loss.evaluate(ps, input, y, a, h, true);
+                r.total().toType(DataType.FLOAT64, false).getDouble(); // synchronise, as the trainer's NaN check does
+                long t1 = System.nanoTime();
+                gc.backward(r.total());
+                long t2 = System.nanoTime();
+                t[0] = (t1 - t0) / 1e6;
+                t[1] = (t2 - t1) / 1e6;
+            }
+        }
+        long t3 = System.nanoTime();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray w = p.getValue().getArray();
+            if (!p.getValue().requiresGradient()) {
+                continue; // BatchNorm running statistics
+            }
+            NDArray g = w.getGradient();
+            adam.update(p.getKey(), w, g);
+            g.subi(g);
+        }
+        t[2] = (System.nanoTime() - t3) / 1e6;
+        return t;
+    }
+
+    private static NDArray inScope(NDArray a, NDManager scope) {
+        NDArray copy = a.duplicate();
+        copy.attach(scope);
+        return copy;
+    }
+
+    /** Resident set size of this process in MB. */
+    static double rssMb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Double.NaN;
+    }
+
+    private static Timing median(List<double[]> runs) {
+        double[] m = new double[3];
+        for (int k = 0; k < 3; k++) {
+            int part = k;
+            double[] v = runs.stream().mapToDouble(r -> r[part]).toArray();
+            Arrays.sort(v);
+            m[k] = v[v.length / 2];
+        }
+        return new Timing(m[0], m[1], m[2]);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

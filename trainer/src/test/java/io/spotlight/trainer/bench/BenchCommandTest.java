@@ -1,0 +1,50 @@
+package io.spotlight.trainer.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The benchmark's output shape (a few steps only: figures come from real runs, not from tests). */
+class BenchCommandTest {
+    @Test
+    void writesBenchJsonWithOneCasePerHeadCountAndPrintsItsPathLast(@TempDir Path home) throws Exception {
+        String previous = System.getProperty("spotlight.home");
+        System.setProperty("spotlight.home", home.toString());
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            int code = new CommandLine(new BenchCommand()).execute("--steps", "2", "--warmup", "1", "--rss-steps", "5", "--no-resnet");
+            assertEquals(0, code);
+        } finally {
+            System.setOut(out);
+            if (previous == null) {
+                System.clearProperty("spotlight.home");
+            } else {
+                System.setProperty("spotlight.home", previous);
+            }
+        }
+        String[] lines = captured.toString(StandardCharsets.UTF_8).trim().split("\n");
+        Path json = Path.of(lines[lines.length - 1].trim());
+        assertTrue(json.startsWith(home) && json.endsWith("bench.json"), json.toString());
+        JsonNode cases = new ObjectMapper().readTree(json.toFile()).get("cases");
+        assertEquals(3, cases.size());
+        for (JsonNode c : cases) {
+            for (String key : new String[] {"model", "heads", "batch", "baseline_ms", "guided_ms", "ratio", "rss_growth_mb"}) {
+                assertTrue(c.has(key), key);
+            }
+            assertTrue(c.get("guided_ms").asDouble() > 0 && c.get("baseline_ms").asDouble() > 0);
+            assertEquals(c.get("guided_ms").asDouble() / c.get("baseline_ms").asDouble(), c.get("ratio").asDouble(), 1e-9);
+        }
+        assertTrue(cases.get(1).get("rss_growth_mb").isNumber(), "RSS growth is reported on the 2-head case");
+    }
+}
