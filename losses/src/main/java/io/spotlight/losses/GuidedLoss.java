@@ -33,12 +33,21 @@ public final class GuidedLoss {
     private final Map<String, Double> scales = new HashMap<>();
     private final Loss crossEntropy = Loss.softmaxCrossEntropyLoss();
     private final InputGradientPenalty rrr = new InputGradientPenalty();
+    /** Fixed by the terms: resolved once, not on every step. */
+    private final Map<String, List<PenaltyTerm>> camGroups;
+    private final Map<String, MapPenalty> mapPenalties = new HashMap<>();
 
     public GuidedLoss(CamModel model, List<PenaltyTerm> terms, boolean autoScale) {
         this.model = model;
         this.computer = new CamComputer(model);
         this.terms = List.copyOf(terms);
         this.autoScale = autoScale;
+        this.camGroups = camGroups(this.terms);
+        for (PenaltyTerm t : this.terms) {
+            if (!t.isInputGradient()) {
+                mapPenalties.put(t.name(), MapPenalties.byName(t.penalty()));
+            }
+        }
         for (PenaltyTerm t : terms) {
             if (t.heads() != null) {
                 t.heads().forEach(model::headIndex); // unknown head names fail here, not mid-run
@@ -79,7 +88,7 @@ public final class GuidedLoss {
         Map<String, CamResult> cams = new LinkedHashMap<>();
         Map<String, NDArray> outputs = new LinkedHashMap<>();
         if (annotated) {
-            for (Map.Entry<String, List<PenaltyTerm>> group : camGroups().entrySet()) {
+            for (Map.Entry<String, List<PenaltyTerm>> group : camGroups.entrySet()) {
                 PenaltyTerm first = group.getValue().get(0);
                 List<String> layers = new ArrayList<>();
                 List<String> heads = new ArrayList<>();
@@ -138,7 +147,7 @@ public final class GuidedLoss {
                     } else {
                         NDArray map = cams.get(groupKey(t)).map(head, t.layer());
                         RegionMasks m = RegionMasks.fit(mask, has, map, t.dilation(), "mask of head '" + head + "'");
-                        perSample = MapPenalties.byName(t.penalty()).perSample(map, m);
+                        perSample = mapPenalties.get(t.name()).perSample(map, m);
                     }
                     NDArray p = perSample.mul(has).sum().div(has.sum().maximum(1));
                     String key = t.name() + "/" + head;
@@ -193,7 +202,7 @@ public final class GuidedLoss {
     }
 
     /** CAM terms that can share one CamComputer call: same method, gradient mode and target. */
-    private Map<String, List<PenaltyTerm>> camGroups() {
+    private static Map<String, List<PenaltyTerm>> camGroups(List<PenaltyTerm> terms) {
         Map<String, List<PenaltyTerm>> groups = new LinkedHashMap<>();
         for (PenaltyTerm t : terms) {
             if (!t.isInputGradient()) {

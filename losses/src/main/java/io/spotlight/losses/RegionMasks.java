@@ -1,7 +1,6 @@
 package io.spotlight.losses;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.spotlight.cam.CamException;
 import io.spotlight.cam.map.CamMaps;

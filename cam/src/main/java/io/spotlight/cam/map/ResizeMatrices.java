@@ -2,16 +2,17 @@ package io.spotlight.cam.map;
 
 /**
  * Interpolation as matrices, so that resizing is two matrix products: differentiable, exact, and
- * on whatever device the map lives.
+ * on whatever device the map lives. Host-side rendering uses the same weights, so a map looks the
+ * same whether resized on the device or for display.
  */
-final class ResizeMatrices {
+public final class ResizeMatrices {
     private ResizeMatrices() {}
 
     /**
      * Bilinear weights [out, in] with the semantics of {@code torch.nn.functional.interpolate(...,
      * mode='bilinear', align_corners=False)} along one axis.
      */
-    static double[][] bilinear(int in, int out) {
+    public static double[][] bilinear(int in, int out) {
         double[][] r = new double[out][in];
         double scale = (double) in / out;
         for (int i = 0; i < out; i++) {

@@ -1,5 +1,7 @@
 package io.spotlight.cam.render;
 
+import io.spotlight.cam.map.ResizeMatrices;
+
 /** Display preparation of CAM maps ({@code float[row][column]}): normalisation and resizing. */
 public final class HostMaps {
     private HostMaps() {}
@@ -42,16 +44,27 @@ public final class HostMaps {
         }
         int inHeight = heightOf(map);
         int inWidth = widthOf(map);
-        SourceIndex[] ys = sourceIndices(inHeight, height);
-        SourceIndex[] xs = sourceIndices(inWidth, width);
+        // rows = R_h · map · R_w^T with the device-side weights (torch align_corners=False)
+        double[][] rh = ResizeMatrices.bilinear(inHeight, height);
+        double[][] rw = ResizeMatrices.bilinear(inWidth, width);
+        double[][] cols = new double[inHeight][width]; // map · R_w^T
+        for (int y = 0; y < inHeight; y++) {
+            for (int x = 0; x < width; x++) {
+                double v = 0;
+                for (int k = 0; k < inWidth; k++) {
+                    v += map[y][k] * rw[x][k];
+                }
+                cols[y][x] = v;
+            }
+        }
         float[][] out = new float[height][width];
         for (int y = 0; y < height; y++) {
-            SourceIndex sy = ys[y];
             for (int x = 0; x < width; x++) {
-                SourceIndex sx = xs[x];
-                double top = map[sy.lo][sx.lo] * (1 - sx.frac) + map[sy.lo][sx.hi] * sx.frac;
-                double bottom = map[sy.hi][sx.lo] * (1 - sx.frac) + map[sy.hi][sx.hi] * sx.frac;
-                out[y][x] = (float) (top * (1 - sy.frac) + bottom * sy.frac);
+                double v = 0;
+                for (int k = 0; k < inHeight; k++) {
+                    v += rh[y][k] * cols[k][x];
+                }
+                out[y][x] = (float) v;
             }
         }
         return out;
@@ -60,20 +73,6 @@ public final class HostMaps {
     /** Resized to {@code height x width}, then normalised by its maximum: ready for a colormap. */
     static float[][] forDisplay(float[][] map, int height, int width) {
         return normalizeByMax(resizeBilinear(map, height, width));
-    }
-
-    private record SourceIndex(int lo, int hi, double frac) {}
-
-    private static SourceIndex[] sourceIndices(int in, int out) {
-        double scale = (double) in / out;
-        SourceIndex[] indices = new SourceIndex[out];
-        for (int i = 0; i < out; i++) {
-            double src = Math.max(0, (i + 0.5) * scale - 0.5);
-            int lo = Math.min((int) src, in - 1);
-            int hi = Math.min(lo + 1, in - 1);
-            indices[i] = new SourceIndex(lo, hi, src - lo);
-        }
-        return indices;
     }
 
     static int heightOf(float[][] map) {

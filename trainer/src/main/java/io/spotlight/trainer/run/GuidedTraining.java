@@ -130,17 +130,24 @@ public final class GuidedTraining {
                 long step = 0;
                 Map<String, Double> lastEval = Map.of();
                 for (int epoch = 1; epoch <= epochs; epoch++) {
-                    Map<String, long[]> trainCorrect = new LinkedHashMap<>();
+                    // correct predictions counted on the device: read once per epoch, not once per step
+                    Map<String, NDArray> trainCorrect = new LinkedHashMap<>();
+                    for (Head h : data.heads()) {
+                        trainCorrect.put(h.name(), trainer.getManager().zeros(new Shape(), DataType.INT64));
+                    }
+                    long seen = 0;
                     for (Batch batch : trainer.iterateDataset(data.train())) {
                         try (batch) {
                             long t0 = System.nanoTime();
-                            Map<String, Double> metrics = step(trainer, loss, ps, data, batch, step, epoch, trainCorrect);
+                            boolean log = (step + 1) % logEvery == 0 || step == 0;
+                            Map<String, Double> metrics = step(trainer, loss, ps, data, batch, step, epoch, trainCorrect, log);
+                            seen += batch.getSize();
                             trainer.step();
                             step++;
                             long done = step;
                             int ep = epoch;
                             listeners.forEach(l -> l.onBatch(run, done, ep));
-                            if (step % logEvery == 0 || step == 1) {
+                            if (log) {
                                 double ms = (System.nanoTime() - t0) / 1e6;
                                 metrics.put("step_time_ms", ms);
                                 metrics.put("images_per_s", batch.getSize() * 1000.0 / ms);
@@ -148,14 +155,13 @@ public final class GuidedTraining {
                                 metrics.put("epoch", (double) epoch);
                                 long s = step;
                                 listeners.forEach(l -> l.onStep(run, s, metrics));
-                            } else {
-                                metrics.clear();
                             }
                         }
                     }
                     lastEval = new LinkedHashMap<>();
-                    for (Map.Entry<String, long[]> c : trainCorrect.entrySet()) {
-                        lastEval.put("train/accuracy/" + c.getKey(), 100.0 * c.getValue()[0] / Math.max(1, c.getValue()[1]));
+                    for (Map.Entry<String, NDArray> c : trainCorrect.entrySet()) {
+                        lastEval.put("train/accuracy/" + c.getKey(), 100.0 * c.getValue().getLong() / Math.max(1, seen));
+                        c.getValue().close();
                     }
                     lastEval.putAll(evaluate(ctx, trainer.getManager()));
                     Map<String, Double> eval = lastEval;
@@ -186,9 +192,12 @@ public final class GuidedTraining {
         }
     }
 
-    /** One guided step: forward (with the maps), loss, a check for NaN/Inf, backward. */
+    /**
+     * One guided step: forward (with the maps), loss, a check for NaN/Inf, backward. The loss is
+     * the one value read back every step (for the check); the per-term metrics only on logged steps.
+     */
     private static Map<String, Double> step(Trainer trainer, GuidedLoss loss, ParameterStore ps,
-            DatasetFactory.Datasets data, Batch batch, long step, int epoch, Map<String, long[]> trainCorrect) {
+            DatasetFactory.Datasets data, Batch batch, long step, int epoch, Map<String, NDArray> trainCorrect, boolean log) {
         GuidedBatch b = data.train().layout().unpack(batch);
         Map<String, NDArray> labels = new HashMap<>();
         Map<String, NDArray> allowed = new HashMap<>();
@@ -201,10 +210,12 @@ public final class GuidedTraining {
         Map<String, Double> metrics = new LinkedHashMap<>();
         try (GradientCollector gc = trainer.newGradientCollector()) {
             GuidedLoss.Result r = loss.evaluate(ps, b.images(), labels, allowed, hasMask, true);
-            double total = r.total().toType(DataType.FLOAT64, false).getDouble();
-            metrics.put("loss", total);
-            r.crossEntropy().forEach((h, v) -> metrics.put("ce/" + h, v.toType(DataType.FLOAT64, false).getDouble()));
-            r.penalties().forEach((k, v) -> metrics.put("penalty/" + k, v.toType(DataType.FLOAT64, false).getDouble()));
+            double total = scalar(r.total());
+            if (log || !Double.isFinite(total)) {
+                metrics.put("loss", total);
+                r.crossEntropy().forEach((h, v) -> metrics.put("ce/" + h, scalar(v)));
+                r.penalties().forEach((k, v) -> metrics.put("penalty/" + k, scalar(v)));
+            }
             if (!Double.isFinite(total)) {
                 List<String> culprits = new ArrayList<>();
                 metrics.forEach((k, v) -> {
@@ -218,14 +229,16 @@ public final class GuidedTraining {
             gc.backward(r.total());
             // training accuracy of the epoch, from the logits the step computed anyway
             for (Head h : data.heads()) {
-                long correct = r.outputs().get(h.name()).argMax(1).toType(DataType.INT64, false)
-                        .eq(labels.get(h.name()).toType(DataType.INT64, false)).sum().getLong();
-                long[] c = trainCorrect.computeIfAbsent(h.name(), k -> new long[2]);
-                c[0] += correct;
-                c[1] += b.size();
+                NDArray correct = r.outputs().get(h.name()).argMax(1).toType(DataType.INT64, false)
+                        .eq(labels.get(h.name()).toType(DataType.INT64, false)).sum().toType(DataType.INT64, false);
+                trainCorrect.get(h.name()).addi(correct);
             }
         }
         return metrics;
+    }
+
+    private static double scalar(NDArray a) {
+        return a.toType(DataType.FLOAT64, false).getDouble();
     }
 
     private static Map<String, Double> evaluate(RunContext ctx, NDManager manager) {

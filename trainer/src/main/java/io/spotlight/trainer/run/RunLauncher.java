@@ -57,18 +57,21 @@ public final class RunLauncher {
 
     /** Opens a parent run whose children are the runs inside {@code dir}. */
     public static Parent startParent(ComposedConfig composed, Path dir, String runName) {
-        Cfg cfg = composed.cfg();
+        return open(composed.cfg(), dir, runName, null);
+    }
+
+    /** A tracker spooling to {@code dir}, with its run started. */
+    private static Parent open(Cfg cfg, Path dir, String runName, String parentRunId) {
         Tracker tracker = TrackingSetup.open(cfg, io.spotlight.trainer.cli.Home.get(), dir);
-        String id = tracker.startRun(cfg.getString("tracking.experiment"), runName, Map.of("spotlight.run_dir", dir.toString()), null);
+        String id = tracker.startRun(cfg.getString("tracking.experiment"), runName,
+                Map.of("spotlight.run_dir", dir.toString()), parentRunId);
         return new Parent(tracker, id);
     }
 
     /** Opens the run's tracker and records what the run is: config as params, dataset, config file. */
     public static Tracker startTracking(ComposedConfig composed, Path runDir, String parentRunId) {
         Cfg cfg = composed.cfg();
-        Tracker tracker = TrackingSetup.open(cfg, io.spotlight.trainer.cli.Home.get(), runDir);
-        tracker.startRun(cfg.getString("tracking.experiment"), cfg.getString("name"),
-                Map.of("spotlight.run_dir", runDir.toString()), parentRunId);
+        Tracker tracker = open(cfg, runDir, cfg.getString("name"), parentRunId).tracker();
         tracker.logParams(TrackingSetup.params(composed.config()));
         tracker.logInput(cfg.getString("dataset.name"), Integer.toHexString(cfg.raw().getConfig("dataset").root().render().hashCode()),
                 cfg.getString("dataset.dir"));

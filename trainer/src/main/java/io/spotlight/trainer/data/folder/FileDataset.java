@@ -5,7 +5,6 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import io.spotlight.trainer.data.AbstractGuidedDataset;
 import io.spotlight.trainer.data.DatasetFileException;
 import io.spotlight.trainer.data.GuidedSample;
-import io.spotlight.trainer.data.Head;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
