@@ -63,6 +63,20 @@ public final class CamComputer {
             Map<String, NDArray> labels,
             CamRequest request,
             boolean posthoc) {
+        Pass pass = forward(ps, input, labels, request);
+        List<List<NDArray>> grads = request.method().usesGradients() ? gradients(pass, labels, request, posthoc) : null;
+        return maps(ps, input, pass, grads, request, posthoc);
+    }
+
+    /**
+     * What the forward pass of one CAM computation kept: the tapped layers, each head's output and
+     * explained classes.
+     */
+    public record Pass(List<String> heads, List<Integer> headIndices, List<LayerPath> layers, Taps taps,
+            Map<String, NDArray> outputs, Map<String, NDArray> classes) {}
+
+    /** The forward pass of {@link #compute}, for callers that bring their own gradients ({@link #maps}). */
+    public Pass forward(ParameterStore ps, NDArray input, Map<String, NDArray> labels, CamRequest request) {
         List<String> heads = request.heads() == null ? model.headNames() : request.heads();
         List<Integer> headIdx = new ArrayList<>();
         for (String h : heads) {
@@ -73,44 +87,38 @@ public final class CamComputer {
             layers.add(model.layer(name));
         }
         Taps taps = model.forward(ps, input, request.training(), layers);
-
         Map<String, NDArray> outputs = new LinkedHashMap<>();
         Map<String, NDArray> classes = new LinkedHashMap<>();
-        Map<String, NDArray> probabilities = new LinkedHashMap<>();
-        List<NDArray> scores = new ArrayList<>();
         for (int i = 0; i < heads.size(); i++) {
             String head = heads.get(i);
             NDArray logits = taps.output(headIdx.get(i));
-            CamTarget target = request.target(head);
-            NDArray cls = target.classes(logits, labels.get(head), head);
             outputs.put(head, logits);
-            classes.put(head, cls);
-            if (cls != null) {
-                NDArray p = logits.stopGradient().softmax(1);
-                probabilities.put(head, p.gather(cls.reshape(-1, 1), 1).reshape(-1));
-            }
-            scores.add(target.score(logits, labels.get(head), head).sum());
+            classes.put(head, request.target(head).classes(logits, labels.get(head), head));
         }
+        return new Pass(List.copyOf(heads), List.copyOf(headIdx), List.copyOf(layers), taps, outputs, classes);
+    }
 
+    /**
+     * The maps from the pass and d(score_h)/dA_l per head h and layer l ({@code grads}, null for
+     * methods that use no gradients). Differentiable unless {@code posthoc}.
+     */
+    public CamResult maps(ParameterStore ps, NDArray input, Pass pass, List<List<NDArray>> grads, CamRequest request,
+            boolean posthoc) {
         CamMethod method = request.method();
-        List<List<NDArray>> grads = method.usesGradients()
-                ? gradients(taps, heads, headIdx, layers, scores, request, posthoc)
-                : null;
-
         Map<String, Map<String, CamResult.LayerMap>> maps = new LinkedHashMap<>();
         boolean constant = request.mode() == GradientMode.CONSTANT_WEIGHTS;
-        for (int i = 0; i < heads.size(); i++) {
-            String head = heads.get(i);
-            int h = headIdx.get(i);
+        for (int i = 0; i < pass.heads().size(); i++) {
+            String head = pass.heads().get(i);
+            int h = pass.headIndices().get(i);
             Map<String, CamResult.LayerMap> perLayer = new LinkedHashMap<>();
-            for (int l = 0; l < layers.size(); l++) {
-                LayerPath layer = layers.get(l);
-                NDArray a = taps.activation(layer, h);
+            for (int l = 0; l < pass.layers().size(); l++) {
+                LayerPath layer = pass.layers().get(l);
+                NDArray a = pass.taps().activation(layer, h);
                 checkSpatial(a, head, layer);
                 CamContext context = new CamContext(
                         a,
                         grads == null ? null : grads.get(i).get(l),
-                        classes.get(head),
+                        pass.classes().get(head),
                         head,
                         layer.name(),
                         model.headBlock(h) != null ? model.headBlock(h) : model.block(),
@@ -126,7 +134,9 @@ public final class CamComputer {
             }
             maps.put(head, perLayer);
         }
-        return new CamResult(List.copyOf(heads), List.copyOf(request.layers()), outputs, maps, classes, probabilities);
+        List<String> layerNames = new ArrayList<>();
+        pass.layers().forEach(l -> layerNames.add(l.name()));
+        return new CamResult(pass.heads(), List.copyOf(layerNames), pass.outputs(), maps, pass.classes());
     }
 
     /**
@@ -134,14 +144,15 @@ public final class CamComputer {
      * every layer through its own array (the trunk output of a multi-head model), one backward pass
      * of the summed scores separates them; otherwise each head is its own group in the same call.
      */
-    private List<List<NDArray>> gradients(
-            Taps taps,
-            List<String> heads,
-            List<Integer> headIdx,
-            List<LayerPath> layers,
-            List<NDArray> scores,
-            CamRequest request,
-            boolean posthoc) {
+    private List<List<NDArray>> gradients(Pass pass, Map<String, NDArray> labels, CamRequest request, boolean posthoc) {
+        Taps taps = pass.taps();
+        List<String> heads = pass.heads();
+        List<Integer> headIdx = pass.headIndices();
+        List<LayerPath> layers = pass.layers();
+        List<NDArray> scores = new ArrayList<>();
+        for (String head : heads) {
+            scores.add(request.target(head).score(pass.outputs().get(head), labels.get(head), head).sum());
+        }
         boolean separable = true;
         for (int h : headIdx) {
             for (LayerPath layer : layers) {

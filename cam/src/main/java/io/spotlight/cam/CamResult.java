@@ -15,21 +15,20 @@ public final class CamResult {
     private final Map<String, NDArray> outputs;
     private final Map<String, Map<String, LayerMap>> maps;
     private final Map<String, NDArray> classes;
-    private final Map<String, NDArray> probabilities;
+    /** Filled on first use: a training step never reads them, explanations and snapshots do. */
+    private final Map<String, NDArray> probabilities = new java.util.HashMap<>();
 
     CamResult(
             List<String> heads,
             List<String> layers,
             Map<String, NDArray> outputs,
             Map<String, Map<String, LayerMap>> maps,
-            Map<String, NDArray> classes,
-            Map<String, NDArray> probabilities) {
+            Map<String, NDArray> classes) {
         this.heads = heads;
         this.layers = layers;
         this.outputs = outputs;
         this.maps = maps;
         this.classes = classes;
-        this.probabilities = probabilities;
     }
 
     public List<String> heads() {
@@ -77,8 +76,15 @@ public final class CamResult {
     }
 
     /** Softmax probability of the explained class per sample [B], detached; null for non-class targets. */
-    public NDArray probabilities(String head) {
-        return probabilities.get(head);
+    public synchronized NDArray probabilities(String head) {
+        NDArray cls = classes.get(head);
+        if (cls == null) {
+            return null;
+        }
+        return probabilities.computeIfAbsent(head, h -> {
+            NDArray p = output(h).stopGradient().softmax(1);
+            return p.gather(cls.reshape(-1, 1), 1).reshape(-1);
+        });
     }
 
     private <T> T get(Map<String, T> byHead, String head, String what) {

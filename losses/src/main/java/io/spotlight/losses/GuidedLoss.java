@@ -2,12 +2,15 @@ package io.spotlight.losses;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import io.spotlight.cam.CamComputer;
 import io.spotlight.cam.CamException;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
+import io.spotlight.cam.autograd.Autograd;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.model.Taps;
 import java.util.ArrayList;
@@ -31,11 +34,13 @@ public final class GuidedLoss {
     private final List<PenaltyTerm> terms;
     private final boolean autoScale;
     private final Map<String, Double> scales = new HashMap<>();
-    private final Loss crossEntropy = Loss.softmaxCrossEntropyLoss();
+    private static final Loss CROSS_ENTROPY = Loss.softmaxCrossEntropyLoss();
     private final InputGradientPenalty rrr = new InputGradientPenalty();
     /** Fixed by the terms: resolved once, not on every step. */
     private final Map<String, List<PenaltyTerm>> camGroups;
     private final Map<String, MapPenalty> mapPenalties = new HashMap<>();
+    /** The fast path, when the terms allow it (see its class); null otherwise. */
+    private final ReusedCrossEntropyGradient reuse;
 
     public GuidedLoss(CamModel model, List<PenaltyTerm> terms, boolean autoScale) {
         this.model = model;
@@ -53,6 +58,12 @@ public final class GuidedLoss {
                 t.heads().forEach(model::headIndex); // unknown head names fail here, not mid-run
             }
         }
+        this.reuse = ReusedCrossEntropyGradient.forGroups(model, computer, camGroups, this.terms);
+    }
+
+    /** True when steps take the fast path that reuses the cross-entropy's gradient for the maps. */
+    public boolean reusesCrossEntropyGradient() {
+        return reuse != null;
     }
 
     public List<PenaltyTerm> terms() {
@@ -87,27 +98,21 @@ public final class GuidedLoss {
         }
         Map<String, CamResult> cams = new LinkedHashMap<>();
         Map<String, NDArray> outputs = new LinkedHashMap<>();
-        if (annotated) {
+        Map<String, NDArray> ce = new LinkedHashMap<>();
+        ReusedCrossEntropyGradient.Outcome fast = null;
+        if (annotated && reuse != null && JniUtils.isGradMode()) {
+            Map.Entry<String, List<PenaltyTerm>> group = camGroups.entrySet().iterator().next();
+            fast = reuse.run(ps, x, labels, request(group.getValue(), training), ce);
+            CamResult r = fast.cams();
+            cams.put(group.getKey(), r);
+            model.headNames().forEach(h -> outputs.put(h, r.output(h)));
+        } else if (annotated) {
             for (Map.Entry<String, List<PenaltyTerm>> group : camGroups.entrySet()) {
-                PenaltyTerm first = group.getValue().get(0);
-                List<String> layers = new ArrayList<>();
-                List<String> heads = new ArrayList<>();
-                for (PenaltyTerm t : group.getValue()) {
-                    if (!layers.contains(t.layer())) {
-                        layers.add(t.layer());
-                    }
-                    for (String h : model.headNames()) {
-                        if (t.guides(h) && !heads.contains(h)) {
-                            heads.add(h);
-                        }
-                    }
-                }
-                CamResult r = computer.compute(ps, x, labels, CamRequest.builder()
-                        .layers(layers).heads(heads).method(first.method()).mode(first.mode())
-                        .target(first.target()).training(training).build());
+                CamRequest request = request(group.getValue(), training);
+                CamResult r = computer.compute(ps, x, labels, request);
                 cams.put(group.getKey(), r);
-                if (outputs.isEmpty() && heads.size() == model.headNames().size()) {
-                    heads.forEach(h -> outputs.put(h, r.output(h)));
+                if (outputs.isEmpty() && request.heads().size() == model.headNames().size()) {
+                    request.heads().forEach(h -> outputs.put(h, r.output(h)));
                 }
             }
         }
@@ -117,21 +122,17 @@ public final class GuidedLoss {
                 outputs.put(model.headNames().get(h), taps.output(h));
             }
         }
-
-        Map<String, NDArray> ce = new LinkedHashMap<>();
-        NDArray total = null;
+        NDArray ceTotal = null;
         for (String head : model.headNames()) {
-            NDArray y = labels.get(head);
-            if (y == null) {
-                throw new CamException("the batch has no labels for head '" + head + "'");
+            if (!ce.containsKey(head)) {
+                ce.put(head, crossEntropy(outputs.get(head), labels.get(head), head));
             }
-            NDArray l = crossEntropy.evaluate(new NDList(y), new NDList(outputs.get(head)));
-            ce.put(head, l);
-            total = total == null ? l : total.add(l);
+            ceTotal = ceTotal == null ? ce.get(head) : ceTotal.add(ce.get(head));
         }
 
         Map<String, NDArray> penalties = new LinkedHashMap<>();
         Map<String, Double> weights = new LinkedHashMap<>();
+        NDArray penaltyTotal = null;
         if (annotated) {
             for (PenaltyTerm t : terms) {
                 for (String head : model.headNames()) {
@@ -156,12 +157,54 @@ public final class GuidedLoss {
                     weights.put(key, w);
                     if (w != 0) {
                         // a Java double would promote the 0-dim float32 penalty (and the loss) to float64
-                        total = total.add(p.mul(p.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64 ? (Number) w : (Number) (float) w));
+                        NDArray weighted = p.mul(p.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64 ? (Number) w : (Number) (float) w);
+                        penaltyTotal = penaltyTotal == null ? weighted : penaltyTotal.add(weighted);
                     }
                 }
             }
         }
-        return new Result(total, ce, penalties, weights, outputs, cams.isEmpty() ? null : cams.values().iterator().next(), annotated);
+        NDArray total = penaltyTotal == null ? ceTotal : ceTotal.add(penaltyTotal);
+        List<NDArray> roots = null;
+        List<NDArray> rootGrads = null;
+        if (fast != null) {
+            roots = new ArrayList<>();
+            rootGrads = new ArrayList<>();
+            if (penaltyTotal != null) {
+                roots.add(penaltyTotal);
+                rootGrads.add(penaltyTotal.onesLike());
+            }
+            roots.addAll(fast.roots());
+            rootGrads.addAll(fast.grads());
+        }
+        return new Result(total, ce, penalties, weights, outputs, cams.isEmpty() ? null : cams.values().iterator().next(), annotated,
+                roots, rootGrads);
+    }
+
+    /** The request for one group of CAM terms: their layers, the heads they guide, their method. */
+    private CamRequest request(List<PenaltyTerm> group, boolean training) {
+        PenaltyTerm first = group.get(0);
+        List<String> layers = new ArrayList<>();
+        List<String> heads = new ArrayList<>();
+        for (PenaltyTerm t : group) {
+            if (!layers.contains(t.layer())) {
+                layers.add(t.layer());
+            }
+            for (String h : model.headNames()) {
+                if (t.guides(h) && !heads.contains(h)) {
+                    heads.add(h);
+                }
+            }
+        }
+        return CamRequest.builder().layers(layers).heads(heads).method(first.method()).mode(first.mode())
+                .target(first.target()).training(training).build();
+    }
+
+    /** A head's mean softmax cross-entropy; says which head when the batch has no labels for it. */
+    static NDArray crossEntropy(NDArray logits, NDArray labels, String head) {
+        if (labels == null) {
+            throw new CamException("the batch has no labels for head '" + head + "'");
+        }
+        return CROSS_ENTROPY.evaluate(new NDList(labels), new NDList(logits));
     }
 
     private double scale(String key, NDArray ce, NDArray penalty) {
@@ -226,6 +269,8 @@ public final class GuidedLoss {
      * @param outputs logits per head
      * @param cam the maps of the first CAM group, or null when no CAM work was done
      * @param guided false when the batch had no annotation (or there are no terms)
+     * @param backwardRoots null, or the roots of the fast path's backward (see {@link #backward})
+     * @param backwardGradients the gradients that go with {@code backwardRoots}
      */
     public record Result(
             NDArray total,
@@ -234,6 +279,22 @@ public final class GuidedLoss {
             Map<String, Double> weights,
             Map<String, NDArray> outputs,
             CamResult cam,
-            boolean guided) {}
+            boolean guided,
+            List<NDArray> backwardRoots,
+            List<NDArray> backwardGradients) {
+
+        /**
+         * Back-propagates {@link #total} into the parameters' gradients, inside the step's
+         * collector: DJL's backward, or on the fast path one native backward from the penalty, the
+         * tapped activations and the parameters after them (see {@link ReusedCrossEntropyGradient}).
+         */
+        public void backward(GradientCollector collector) {
+            if (backwardRoots == null) {
+                collector.backward(total);
+            } else {
+                Autograd.backward(backwardRoots, backwardGradients);
+            }
+        }
+    }
 
 }

@@ -29,6 +29,7 @@ public final class Autograd {
     private static final String CLASS_NAME = "SpotlightGrad";
     private static volatile PtSymbolBlock module;
     private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
+    private static final ThreadLocal<Boolean> OPTIMIZER_OFF = ThreadLocal.withInitial(() -> false);
 
     private Autograd() {}
 
@@ -91,6 +92,28 @@ public final class Autograd {
         }
     }
 
+    /**
+     * {@code torch.autograd.backward(roots, grads)}: accumulates into the {@code .grad} of every
+     * leaf the roots reach, each root weighted by its gradient ({@code ones} for a scalar loss).
+     * A root may be a parameter itself: its {@code .grad} then simply receives the given gradient,
+     * which is how gradients computed earlier in a step (see {@code GuidedLoss}'s reuse of the
+     * cross-entropy gradient) join the ones of the final backward in one native call. The graph is
+     * freed, as by DJL's {@code GradientCollector.backward}.
+     */
+    public static void backward(List<NDArray> roots, List<NDArray> grads) {
+        if (roots.size() != grads.size()) {
+            throw new IllegalArgumentException("roots and gradients differ in number: " + roots.size() + " vs " + grads.size());
+        }
+        CALLS.incrementAndGet();
+        PtNDArray[] r = roots.stream().map(o -> (PtNDArray) o).toArray(PtNDArray[]::new);
+        PtNDArray[] g = grads.stream().map(o -> (PtNDArray) o).toArray(PtNDArray[]::new);
+        try (IValue rootList = IValue.listFrom(r);
+                IValue gradList = IValue.listFrom(g);
+                IValue result = SpotlightJni.runMethodWithGrad(module(), "accumulate", rootList, gradList)) {
+            // nothing to read: the gradients are in the leaves' .grad
+        }
+    }
+
     /** Convenience: one output, one input. */
     public static NDArray grad(NDArray output, NDArray input, boolean createGraph) {
         return grad(List.of(output), List.of(List.of(input)), createGraph).get(0, 0);
@@ -102,6 +125,13 @@ public final class Autograd {
     }
 
     private static PtSymbolBlock module() {
+        // TorchScript's graph executor profiles and re-optimises a method over its first calls
+        // (about 1 s each here, for ~15 calls); a one-line autograd.grad has nothing to gain from
+        // it. The switch is thread-local in PyTorch, so every thread that calls in sets it.
+        if (!OPTIMIZER_OFF.get()) {
+            JniUtils.setGraphExecutorOptimize(false);
+            OPTIMIZER_OFF.set(true);
+        }
         PtSymbolBlock m = module;
         if (m == null) {
             synchronized (Autograd.class) {
@@ -128,9 +158,6 @@ public final class Autograd {
             PtSymbolBlock block =
                     JniUtils.loadModule(owner, new ByteArrayInputStream(archive), true, false);
             JniUtils.enableTrainingMode(block);
-            // TorchScript's graph executor profiles and re-optimises a method over its first calls
-            // (about 1 s each here); a one-line autograd.grad has nothing to gain from it.
-            JniUtils.setGraphExecutorOptimize(false);
             return block;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build the autograd TorchScript module", e);

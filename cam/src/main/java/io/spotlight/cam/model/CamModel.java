@@ -3,8 +3,10 @@ package io.spotlight.cam.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import io.spotlight.cam.CamException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +27,7 @@ import java.util.Map;
 public final class CamModel {
     private final Block block;
     private final List<String> headNames;
+    private final Map<String, LayerPath> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
     private CamModel(Block block, List<String> headNames) {
         this.block = block;
@@ -76,8 +79,41 @@ public final class CamModel {
         return null;
     }
 
+    /** Resolves a layer name (cached: a training step asks for the same layers every time). */
     public LayerPath layer(String name) {
-        return LayerPath.resolve(block, name);
+        return resolved.computeIfAbsent(name, n -> LayerPath.resolve(block, n));
+    }
+
+    /**
+     * The trainable parameters that the forward pass uses after {@code layer}: those of the later
+     * children of every enclosing {@link SequentialBlock}, and of every head when the layer is in
+     * the trunk. A gradient with respect to the layer's output plus these parameters' gradients is
+     * everything a backward pass computes above the layer.
+     */
+    public List<Parameter> parametersAfter(LayerPath layer) {
+        List<Parameter> after = new ArrayList<>();
+        Block current = block;
+        for (int i : layer.indices()) {
+            List<Block> children = current.getChildren().values();
+            int from;
+            if (current instanceof MultiHeadBlock) {
+                from = i == 0 ? 1 : children.size(); // heads run after the trunk, not after each other
+            } else if (current instanceof SequentialBlock) {
+                from = i + 1;
+            } else {
+                throw new CamException("cannot tell which parameters run after '" + layer + "' inside "
+                        + current.getClass().getSimpleName());
+            }
+            for (int j = from; j < children.size(); j++) {
+                for (Pair<String, Parameter> p : children.get(j).getParameters()) {
+                    if (p.getValue().requiresGradient()) {
+                        after.add(p.getValue());
+                    }
+                }
+            }
+            current = children.get(i);
+        }
+        return after;
     }
 
     /** Index of the head whose block contains {@code layer}, or -1 for a layer all heads share. */

@@ -24,3 +24,11 @@ class SpotlightGrad(Module):
           used.append(True)
       start = stop
     return (grads, used)
+  def accumulate(self: __torch__.SpotlightGrad,
+    roots: List[Tensor],
+    grads: List[Tensor]) -> bool:
+    optional = annotate(List[Optional[Tensor]], [])
+    for j in range(torch.len(grads)):
+      optional.append(grads[j])
+    torch.autograd.backward(roots, optional, None, False)
+    return True

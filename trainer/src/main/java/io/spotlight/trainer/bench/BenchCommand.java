@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.ConfigFactory;
+import io.spotlight.cam.GradientMode;
 import io.spotlight.cam.model.MultiHeadBlock;
 import io.spotlight.trainer.cli.Home;
 import io.spotlight.trainer.config.Cfg;
@@ -43,27 +44,49 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-resnet", description = "skip the ResNet case")
     boolean noResnet;
 
+    @Option(names = "--no-conv1", description = "skip the hirescam-conv1 (exact, second-order) cases")
+    boolean noConv1;
+
+    /** A guided variant as the bench runs it: HiResCAM outside_share, label log-probability target. */
+    record Variant(String name, String smallCnnLayer, String resnetAlias, GradientMode mode, String description) {}
+
+    /** configs/guidance/hirescam-features.conf: the default guided variant, on the fast path. */
+    static final Variant FEATURES = new Variant("hirescam-features", "trunk", "features", GradientMode.CONSTANT_WEIGHTS,
+            "HiResCAM outside_share at the trunk output (last conv features), constant channel weights,"
+                    + " label log-probability target: the default guided variant, which reuses the cross-entropy's gradient");
+    /** configs/guidance/hirescam-conv1.conf: exact second-order gradients at the first convolution. */
+    static final Variant CONV1 = new Variant("hirescam-conv1", "trunk/0", "stem", GradientMode.EXACT,
+            "HiResCAM outside_share at the first convolution, exact second-order gradients, label log-probability target");
+
     @Override
     public Integer call() throws Exception {
         List<Map<String, Object>> cases = new ArrayList<>();
-        System.out.printf("%-10s %5s %5s %12s %12s %6s   guided: forward+CAM / backward / optimizer ms%n",
-                "model", "heads", "batch", "baseline ms", "guided ms", "ratio");
-        for (int heads : new int[] {1, 2, 4}) {
-            cases.add(run("small-cnn", smallCnn(heads), new Shape(64, 1, 28, 28), "trunk/0", heads));
+        System.out.printf("%-18s %-10s %5s %5s %12s %12s %6s   guided: forward+CAM / backward / optimizer ms%n",
+                "guided variant", "model", "heads", "batch", "baseline ms", "guided ms", "ratio");
+        List<Variant> variants = noConv1 ? List.of(FEATURES) : List.of(FEATURES, CONV1);
+        for (Variant v : variants) {
+            for (int heads : new int[] {1, 2, 4}) {
+                cases.add(run(v, "small-cnn", smallCnn(heads), new Shape(64, 1, 28, 28), v.smallCnnLayer(), heads));
+            }
         }
         if (!noResnet) {
-            cases.add(run("resnet18", resnet(), new Shape(32, 3, 64, 64), "trunk/0", 1));
+            for (Variant v : variants) {
+                ModelFactory.BuiltModel resnet = resnet();
+                cases.add(run(v, "resnet18", resnet.block(), new Shape(32, 3, 64, 64), resnet.layer(v.resnetAlias()), 1));
+            }
         }
         double growth = rssGrowth();
         for (Map<String, Object> c : cases) {
-            if (c.get("model").equals("small-cnn") && ((Integer) c.get("heads")) == 2) {
+            if (c.get("model").equals("small-cnn") && ((Integer) c.get("heads")) == 2 && c.get("guided").equals(FEATURES.name())) {
                 c.put("rss_growth_mb", growth);
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "os_arch", System.getProperty("os.arch"), "java", System.getProperty("java.version")));
-        out.put("guided", "HiResCAM outside_share at the first convolution, exact second-order gradients, label log-probability target");
+        Map<String, String> described = new LinkedHashMap<>();
+        variants.forEach(v -> described.put(v.name(), v.description()));
+        out.put("guided_variants", described);
         out.put("steps", steps);
         out.put("warmup", warmup);
         out.put("cases", cases);
@@ -75,13 +98,16 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> run(String name, MultiHeadBlock block, Shape input, String layer, int heads) {
-        try (StepBench bench = new StepBench(block, input, layer, 1)) {
+    private Map<String, Object> run(Variant variant, String name, MultiHeadBlock block, Shape input, String layer, int heads) {
+        try (StepBench bench = new StepBench(block, input, layer, 1, variant.mode())) {
             StepBench.Timing[] t = bench.measure(warmup, steps);
             double ratio = t[1].totalMs() / t[0].totalMs();
-            System.out.printf("%-10s %5d %5d %12.2f %12.2f %6.2f   %.2f / %.2f / %.2f%n", name, heads, input.get(0),
-                    t[0].totalMs(), t[1].totalMs(), ratio, t[1].forwardMs(), t[1].backwardMs(), t[1].optimizerMs());
+            System.out.printf("%-18s %-10s %5d %5d %12.2f %12.2f %6.2f   %.2f / %.2f / %.2f%n", variant.name(), name, heads,
+                    input.get(0), t[0].totalMs(), t[1].totalMs(), ratio, t[1].forwardMs(), t[1].backwardMs(), t[1].optimizerMs());
             Map<String, Object> c = new LinkedHashMap<>();
+            c.put("guided", variant.name());
+            c.put("layer", layer);
+            c.put("fast_path", bench.guidedTakesFastPath());
             c.put("model", name);
             c.put("heads", heads);
             c.put("batch", input.get(0));
@@ -103,7 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
      * negative growth.
      */
     private double rssGrowth() {
-        try (StepBench bench = new StepBench(smallCnn(2), new Shape(64, 1, 28, 28), "trunk/0", 1)) {
+        try (StepBench bench = new StepBench(smallCnn(2), new Shape(64, 1, 28, 28), FEATURES.smallCnnLayer(), 1, FEATURES.mode())) {
             GuidedStepper stepper = bench::guidedStep;
             for (int i = 0; i < Math.min(1000, rssSteps); i++) {
                 stepper.step();
@@ -141,7 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
         return ModelFactory.build(new Cfg(ConfigFactory.parseString("name = small-cnn, channels = [16, 32], hidden = 64")), heads(n)).block();
     }
 
-    private static MultiHeadBlock resnet() {
-        return ModelFactory.build(new Cfg(ConfigFactory.parseString("name = resnet, layers_count = 18, image_shape = [3, 64, 64]")), heads(1)).block();
+    private static ModelFactory.BuiltModel resnet() {
+        return ModelFactory.build(new Cfg(ConfigFactory.parseString("name = resnet, layers_count = 18, image_shape = [3, 64, 64]")), heads(1));
     }
 }

@@ -48,7 +48,7 @@ final class StepBench implements AutoCloseable {
         }
     }
 
-    StepBench(MultiHeadBlock block, Shape input, String layer, int dilation) {
+    StepBench(MultiHeadBlock block, Shape input, String layer, int dilation, GradientMode mode) {
         this.block = block;
         Engine.getEngine("PyTorch").setRandomSeed(1);
         block.initialize(manager, DataType.FLOAT32, input);
@@ -56,7 +56,7 @@ final class StepBench implements AutoCloseable {
         this.ps = new ParameterStore(manager, false);
         this.baseline = new GuidedLoss(model, List.of(), false);
         PenaltyTerm term = new PenaltyTerm("hirescam@" + layer, "outside_share", CamMethods.byName("hirescam"), layer,
-                null, 1, dilation, GradientMode.EXACT, Targets.labelLogProbability());
+                null, 1, dilation, mode, Targets.labelLogProbability());
         this.guided = new GuidedLoss(model, List.of(term), false);
         long b = input.get(0);
         this.x = manager.randomUniform(0, 1, input);
@@ -85,6 +85,11 @@ final class StepBench implements AutoCloseable {
         return new Timing[] {median(base), median(guide)};
     }
 
+    /** Whether the guided loss reuses the cross-entropy's gradient (see GuidedLoss). */
+    boolean guidedTakesFastPath() {
+        return guided.reusesCrossEntropyGradient();
+    }
+
     /** One guided step (for memory measurements). */
     void guidedStep() {
         step(guided);
@@ -110,7 +115,7 @@ final class StepBench implements AutoCloseable {
                 GuidedLoss.Result r = loss.evaluate(ps, input, y, a, h, true);
                 r.total().toType(DataType.FLOAT64, false).getDouble(); // synchronise, as the trainer's NaN check does
                 long t1 = System.nanoTime();
-                gc.backward(r.total());
+                r.backward(gc);
                 long t2 = System.nanoTime();
                 t[0] = (t1 - t0) / 1e6;
                 t[1] = (t2 - t1) / 1e6;

@@ -226,7 +226,7 @@ public final class GuidedTraining {
                 throw new NonFiniteLossException("the loss is " + total + " at step " + (step + 1) + " (epoch " + epoch
                         + "): " + String.join(", ", culprits) + "; the step was not taken and the last checkpoint is intact");
             }
-            gc.backward(r.total());
+            r.backward(gc);
             // training accuracy of the epoch, from the logits the step computed anyway
             for (Head h : data.heads()) {
                 NDArray correct = r.outputs().get(h.name()).argMax(1).toType(DataType.INT64, false)

@@ -63,9 +63,12 @@ public final class ModelFactory {
     }
 
     /**
-     * DJL basic model zoo's ResNetV1 as the trunk (its final Linear removed, so the trunk ends
-     * with global average pooling), one Linear head per dataset head. No pretrained weights can be
-     * downloaded here, and loading a user's parameter file is not wired in yet.
+     * DJL basic model zoo's ResNetV1 as the trunk, one Linear head per dataset head. DJL's ResNetV1
+     * ends with global average pooling, flatten, {@code Linear(outSize)} and flatten: the last two
+     * are removed, so the trunk outputs the pooled features [B, channels] and each head brings its
+     * own classifier. Layer aliases: {@code stem} (the first convolution) and {@code features} (the
+     * last residual unit, before the pooling), plus any in the config's {@code layers}. No
+     * pretrained weights can be downloaded here.
      */
     private static BuiltModel resnet(Cfg model, List<Head> heads) {
         List<Integer> shape = model.raw().getIntList("image_shape");
@@ -74,12 +77,16 @@ public final class ModelFactory {
                 .setNumLayers(model.getInt("layers_count", 18, 152))
                 .setOutSize(1)
                 .build();
+        trunk.removeLastBlock(); // the final flatten
         trunk.removeLastBlock(); // the classifier: each head brings its own
         Map<String, Block> headBlocks = new LinkedHashMap<>();
         for (Head head : heads) {
             headBlocks.put(head.name(), Linear.builder().setUnits(head.numClasses()).build());
         }
         Map<String, String> layers = new LinkedHashMap<>();
+        int children = trunk.getChildren().size();
+        layers.put("stem", "trunk/0");
+        layers.put("features", "trunk/" + (children - 3)); // before global pooling and flatten
         if (model.has("layers")) {
             for (String alias : model.raw().getConfig("layers").root().keySet()) {
                 layers.put(alias, model.getString("layers." + alias));

@@ -37,7 +37,7 @@ class BenchCommandTest {
         Path json = Path.of(lines[lines.length - 1].trim());
         assertTrue(json.startsWith(home) && json.endsWith("bench.json"), json.toString());
         JsonNode cases = new ObjectMapper().readTree(json.toFile()).get("cases");
-        assertEquals(3, cases.size());
+        assertEquals(6, cases.size(), "1, 2 and 4 heads for each of the two guided variants");
         for (JsonNode c : cases) {
             for (String key : new String[] {"model", "heads", "batch", "baseline_ms", "guided_ms", "ratio", "rss_growth_mb"}) {
                 assertTrue(c.has(key), key);
@@ -46,5 +46,12 @@ class BenchCommandTest {
             assertEquals(c.get("guided_ms").asDouble() / c.get("baseline_ms").asDouble(), c.get("ratio").asDouble(), 1e-9);
         }
         assertTrue(cases.get(1).get("rss_growth_mb").isNumber(), "RSS growth is reported on the 2-head case");
+        // the default guided variant takes the fast path for every head count; conv1 (exact) cannot
+        for (int i = 0; i < 3; i++) {
+            assertEquals("hirescam-features", cases.get(i).get("guided").asText());
+            assertTrue(cases.get(i).get("fast_path").asBoolean(), cases.get(i).toString());
+            assertEquals("hirescam-conv1", cases.get(i + 3).get("guided").asText());
+            assertTrue(!cases.get(i + 3).get("fast_path").asBoolean(), cases.get(i + 3).toString());
+        }
     }
 }

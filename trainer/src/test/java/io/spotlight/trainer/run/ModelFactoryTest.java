@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -31,10 +32,16 @@ class ModelFactoryTest {
             NDArray x = m.randomUniform(0, 1, in);
             CamResult r = new CamComputer(model).compute(new ParameterStore(m, false), x,
                     Map.of("left", m.create(new long[] {1, 2}), "right", m.create(new long[] {3, 4})),
-                    CamRequest.builder().layers(List.of(built.layer("stem"), built.layer("last"))).training(false).build());
+                    CamRequest.builder().layers(List.of(built.layer("stem"), built.layer("features"))).training(false).build());
             assertEquals(new Shape(2, 10), r.output("left").getShape());
             assertEquals(new Shape(2, 28, 56), r.map("right", built.layer("stem")).getShape(), "the stem keeps the resolution");
-            assertTrue(r.map("left", built.layer("last")).getShape().get(1) < 28);
+            // ResNet-20's last stage: 64 channels at a quarter of the resolution
+            assertEquals(new Shape(2, 7, 14), r.map("left", built.layer("features")).getShape());
+            assertEquals(new Shape(2, 64, 7, 14), r.activations("left", built.layer("features")).getShape());
+            // the heads read the pooled features of the last stage (DJL's own 1-unit classifier is removed)
+            NDList trunkOut = ((ai.djl.nn.SequentialBlock) built.block().getTrunk()).forward(new ParameterStore(m, false),
+                    new NDList(x), false);
+            assertEquals(new Shape(2, 64), trunkOut.singletonOrThrow().getShape());
         }
     }
 }
