@@ -126,11 +126,9 @@ public final class CamComputer {
                         input,
                         rescorer(ps, h));
                 NDArray weights = method.weights(context);
-                if (constant) {
-                    weights = weights.stopGradient();
-                }
-                NDArray map = CamMethod.combine(weights, a);
-                perLayer.put(layer.name(), new CamResult.LayerMap(posthoc ? map.stopGradient() : map, weights.stopGradient(), a));
+                NDArray detached = weights.stopGradient();
+                NDArray map = CamMethod.combine(constant ? detached : weights, a);
+                perLayer.put(layer.name(), new CamResult.LayerMap(posthoc ? map.stopGradient() : map, detached, a));
             }
             maps.put(head, perLayer);
         }

@@ -46,28 +46,33 @@ public final class RegionMasks {
         Shape m = map.getShape();
         long batch = m.get(0);
         Shape a = allowed.getShape();
-        if (a.dimension() == 4) {
-            if (a.get(1) != 1) {
-                throw new CamException(what + " must have one channel, got shape " + a);
-            }
-            allowed = allowed.reshape(a.get(0), a.get(2), a.get(3));
+        if (a.dimension() == 4 && a.get(1) != 1) {
+            throw new CamException(what + " must have one channel, got shape " + a);
         }
+        // 1 - allowed, kept [B, 1, H, W] for the pooling (one op each; this runs every step)
         NDArray forbidden = allowed.toType(map.getDataType(), false).neg().add(1);
+        if (a.dimension() == 3) {
+            forbidden = forbidden.expandDims(1);
+        }
         Shape f = forbidden.getShape();
         NDArray atMap;
-        if (f.dimension() == 3 && f.get(0) == batch && f.get(1) >= m.get(1) && f.get(2) >= m.get(2)
-                && f.get(1) % m.get(1) == 0 && f.get(2) % m.get(2) == 0) {
-            long fy = f.get(1) / m.get(1);
-            long fx = f.get(2) / m.get(2);
-            NDArray pooled = Pool.maxPool2d(forbidden.reshape(batch, 1, f.get(1), f.get(2)),
-                    new Shape(fy + 2L * dilation, fx + 2L * dilation), new Shape(fy, fx), new Shape(dilation, dilation), false);
+        if (f.dimension() == 4 && f.get(0) == batch && f.get(2) >= m.get(1) && f.get(3) >= m.get(2)
+                && f.get(2) % m.get(1) == 0 && f.get(3) % m.get(2) == 0) {
+            long fy = f.get(2) / m.get(1);
+            long fx = f.get(3) / m.get(2);
+            NDArray pooled = Pool.maxPool2d(forbidden, new Shape(fy + 2L * dilation, fx + 2L * dilation), new Shape(fy, fx),
+                    new Shape(dilation, dilation), false);
             atMap = pooled.reshape(batch, m.get(1), m.get(2)).gt(0).toType(map.getDataType(), false);
         } else {
             // fitMask checks the shape and names the mask when it cannot be fitted
             atMap = CamMaps.fitMask(CamMaps.dilate(forbidden, dilation), batch, m.get(1), m.get(2), what)
                     .gt(0).toType(map.getDataType(), false);
         }
-        return new RegionMasks(atMap, forbidden, dilation, hasMask.toType(map.getDataType(), false).reshape(batch));
+        NDArray has = hasMask.toType(map.getDataType(), false);
+        if (has.getShape().dimension() != 1) {
+            has = has.reshape(batch);
+        }
+        return new RegionMasks(atMap, forbidden, dilation, has);
     }
 
     /** [B, h, w], 1 where attention is forbidden at the map's resolution. */
@@ -78,7 +83,9 @@ public final class RegionMasks {
     /** [B, H, W], 1 where attention is allowed at input resolution, after dilating the forbidden part. */
     public synchronized NDArray allowedAtInput() {
         if (allowedAtInput == null) {
-            allowedAtInput = CamMaps.dilate(forbiddenAtInput, dilation).neg().add(1);
+            NDArray f = forbiddenAtInput;
+            allowedAtInput = CamMaps.dilate(f.reshape(f.getShape().get(0), f.getShape().get(2), f.getShape().get(3)), dilation)
+                    .neg().add(1);
         }
         return allowedAtInput;
     }

@@ -72,13 +72,17 @@ public final class Comparison {
     public Map<String, Object> run(Path outDir, List<String> only) throws Exception {
         Cfg base = composer.compose(experiment, overrides).cfg();
         String defaultGuided = base.getString("compare.default_guided");
-        // cam_outside_share of every variant is measured with the default guided variant's method and layer
+        // cam_outside_share of every variant is measured with one method and layer: compare.measure
+        // when the experiment names them (a finer layer than the guided one is a stricter test),
+        // else the default guided variant's first term's
         ComposedConfig guided = compose(defaultGuided, List.of());
         Cfg terms = guided.cfg().at("guidance.terms");
         String firstTerm = terms.raw().root().keySet().iterator().next();
-        List<String> measure = List.of(
-                "snapshot.method=" + terms.getString(firstTerm + ".method"),
-                "snapshot.layer=" + terms.getString(firstTerm + ".layer"));
+        String measureMethod = base.has("compare.measure.method") ? base.getString("compare.measure.method")
+                : terms.getString(firstTerm + ".method");
+        String measureLayer = base.has("compare.measure.layer") ? base.getString("compare.measure.layer")
+                : terms.getString(firstTerm + ".layer");
+        List<String> measure = List.of("snapshot.method=" + measureMethod, "snapshot.layer=" + measureLayer);
 
         warmUp(List.of(base.getString("compare.baseline"), defaultGuided), measure);
         // one MLflow parent run, a child per variant: the MLflow UI compares them side by side
@@ -105,7 +109,7 @@ public final class Comparison {
         comparison.put("default_guided", defaultGuided);
         comparison.put("baseline", base.getString("compare.baseline"));
         comparison.put("reference", base.getString("compare.reference"));
-        comparison.put("cam_measured_with", Map.of("method", terms.getString(firstTerm + ".method"), "layer", terms.getString(firstTerm + ".layer")));
+        comparison.put("cam_measured_with", Map.of("method", measureMethod, "layer", measureLayer));
         comparison.put("targets", base.has("compare.targets") ? base.raw().getConfig("compare.targets").root().unwrapped() : Map.of());
         comparison.put("variants", variants);
         RunFilesListener.writeAtomically(outDir.resolve(JSON), MAPPER.writeValueAsBytes(comparison));
