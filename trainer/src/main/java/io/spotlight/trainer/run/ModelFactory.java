@@ -63,9 +63,9 @@ public final class ModelFactory {
     }
 
     /**
-     * DJL basic model zoo's ResNetV1 as the trunk (its final Linear removed, so the trunk ends
-     * with global average pooling), one Linear head per dataset head. No pretrained weights can be
-     * downloaded here, and loading a user's parameter file is not wired in yet.
+     * DJL basic model zoo's ResNetV1 as the trunk (its classifier removed, so the trunk ends with
+     * the globally average-pooled features), one Linear head per dataset head. No pretrained weights can be
+     * downloaded here; {@link ModelWeights} loads a user's parameter file ({@code model.weights}).
      */
     private static BuiltModel resnet(Cfg model, List<Head> heads) {
         List<Integer> shape = model.raw().getIntList("image_shape");
@@ -74,7 +74,13 @@ public final class ModelFactory {
                 .setNumLayers(model.getInt("layers_count", 18, 152))
                 .setOutSize(1)
                 .build();
-        trunk.removeLastBlock(); // the classifier: each head brings its own
+        // ResNetV1 ends with global pooling, flatten, its classifier and another flatten. Removing only
+        // the last block left the classifier in the trunk: every head saw one feature. Drop both, so
+        // the trunk ends with the pooled features and each head brings its own classifier.
+        trunk.removeLastBlock();
+        if (trunk.getChildren().values().get(trunk.getChildren().size() - 1) instanceof Linear) {
+            trunk.removeLastBlock();
+        }
         Map<String, Block> headBlocks = new LinkedHashMap<>();
         for (Head head : heads) {
             headBlocks.put(head.name(), Linear.builder().setUnits(head.numClasses()).build());

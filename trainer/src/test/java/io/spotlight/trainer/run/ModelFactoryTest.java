@@ -35,6 +35,8 @@ class ModelFactoryTest {
             assertEquals(new Shape(2, 10), r.output("left").getShape());
             assertEquals(new Shape(2, 28, 56), r.map("right", built.layer("stem")).getShape(), "the stem keeps the resolution");
             assertTrue(r.map("left", built.layer("last")).getShape().get(1) < 28);
+            // the trunk ends with the pooled features (64 channels in ResNet-20), not DJL's own classifier
+            assertEquals(new Shape(2, 64), built.block().getTrunk().getOutputShapes(new Shape[] {in})[0]);
         }
     }
 }
