@@ -23,7 +23,8 @@ import java.util.Map;
  * {@code trunk/3} or {@code left/0} (see {@link LayerPath}).
  */
 public class MultiHeadBlock extends AbstractBlock {
-    private static final byte VERSION = 1;
+    /** The first byte of its parameter stream ({@code Block.saveParameters}): tells a whole model from a trunk. */
+    public static final byte VERSION = 1;
 
     private final Block trunk;
     private final Map<String, Block> heads;

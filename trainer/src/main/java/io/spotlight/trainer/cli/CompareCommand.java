@@ -36,6 +36,7 @@ public final class CompareCommand implements Callable<Integer> {
         Path primary = Files.isDirectory(path) ? path.resolve("experiment.conf") : path;
         ConfigComposer composer = new ConfigComposer(SearchPath.forPrimary(primary, home.resolve("configs")));
         Comparison comparison = new Comparison(composer, primary, overrides);
+        comparison.check(only); // config mistakes fail here, before an output directory exists
         String name = primary.getParent().getFileName().toString();
         Path out = RunDirectories.createUnique(home.resolve("outputs").resolve("compare")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm-ss"))  + "_" + name));

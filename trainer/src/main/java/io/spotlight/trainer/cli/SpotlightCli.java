@@ -18,15 +18,18 @@ public final class SpotlightCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new SpotlightCli())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code ./spotlight} runs it: a failure prints {@code error: ...} and exits 1. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new SpotlightCli())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("error: " + e.getMessage());
+                    cmd.getErr().println("error: " + io.spotlight.trainer.run.ErrorMessages.describe(e));
                     if (Boolean.getBoolean("spotlight.debug")) {
                         e.printStackTrace(cmd.getErr());
                     }
                     return 1;
-                })
-                .execute(args);
-        System.exit(code);
+                });
     }
 }

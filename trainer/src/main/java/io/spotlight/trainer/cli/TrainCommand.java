@@ -8,6 +8,7 @@ import io.spotlight.trainer.config.SearchPath;
 import io.spotlight.trainer.config.SweepJob;
 import io.spotlight.trainer.config.Sweeps;
 import io.spotlight.trainer.run.RunLauncher;
+import io.spotlight.trainer.run.RunPreflight;
 import io.spotlight.trainer.tracking.RunStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
                 System.out.println(composed.render());
                 return 0;
             }
+            RunPreflight.check(composed);
             Path runDir = dirs.createRunDir(composed.config());
             ConfigRenderer.save(runDir, composed);
             RunLauncher.trainAndReport(composed, runDir, null);
@@ -58,6 +60,9 @@ public final class TrainCommand implements Callable<Integer> {
                 System.out.println(composer.compose(primary, job.overrides()).render());
             }
             return 0;
+        }
+        for (SweepJob job : jobs) {
+            RunPreflight.check(composer.compose(primary, job.overrides())); // every job, before any directory
         }
         Path sweepDir = dirs.createSweepDir(first.config());
         System.out.println("multirun: " + jobs.size() + " jobs in " + sweepDir);

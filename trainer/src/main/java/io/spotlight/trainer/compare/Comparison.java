@@ -12,6 +12,7 @@ import io.spotlight.trainer.run.DatasetFactory;
 import io.spotlight.trainer.run.GuidedTraining;
 import io.spotlight.trainer.run.RunFilesListener;
 import io.spotlight.trainer.run.RunLauncher;
+import io.spotlight.trainer.run.RunPreflight;
 import io.spotlight.trainer.tracking.RunStatus;
 import io.spotlight.trainer.tracking.Tracker;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,17 @@ public final class Comparison {
             ordered.retainAll(only);
         }
         return ordered;
+    }
+
+    /**
+     * Composes and checks every variant that {@link #run} would train ({@link RunPreflight}), so
+     * that a typo in one variant fails before the comparison's directory exists or any variant
+     * has trained.
+     */
+    public void check(List<String> only) {
+        for (String variant : variants(only)) {
+            RunPreflight.check(compose(variant, List.of()));
+        }
     }
 
     /** Runs the variants into {@code outDir} and returns the comparison written to {@code comparison.json}. */

@@ -135,6 +135,16 @@ public final class Cfg {
         throw wrong(path, expected, value);
     }
 
+    /** Where {@code path}'s value was defined ({@code file:line}), for messages about its meaning. */
+    public String origin(String path) {
+        return Origins.where(require(path, "a value"));
+    }
+
+    /** " Did you mean x?" for the candidates close to {@code name}, or "". */
+    public static String didYouMean(String name, List<String> candidates) {
+        return ConfigPaths.didYouMean(name, candidates);
+    }
+
     private ConfigValue require(String path, String expected) {
         ConfigValue value;
         try {

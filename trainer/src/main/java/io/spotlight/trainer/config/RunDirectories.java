@@ -70,8 +70,23 @@ public final class RunDirectories {
                 }
             }
         } catch (IOException e) {
-            throw new SpotlightConfigError("Cannot create run directory " + wanted + ": " + e.getMessage(), e);
+            throw new SpotlightConfigError("Cannot create run directory " + wanted + ": " + reason(e)
+                    + "; choose another place with run.dir=PATH", e);
         }
+    }
+
+    /** The I/O exceptions here carry only a path as their message; say what it means. */
+    private static String reason(IOException e) {
+        if (e instanceof FileAlreadyExistsException) {
+            return e.getMessage() + " exists and is not a directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied on " + e.getMessage();
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason() + " (" + f.getFile() + ")";
+        }
+        return e.toString();
     }
 
     private Optional<Path> explicitDir(Config config) {

@@ -63,7 +63,25 @@ public abstract class AbstractGuidedDataset extends RandomAccessDataset implemen
         if (index < 0 || index >= size()) {
             throw new IndexOutOfBoundsException("sample " + index + " of " + size());
         }
-        return sample(Math.toIntExact(index)).toRecord(manager);
+        int i = Math.toIntExact(index);
+        GuidedSample sample = sample(i);
+        String problem = SampleChecks.problem(sample, heads());
+        if (problem != null) {
+            throw badSample(i, problem);
+        }
+        return sample.toRecord(manager);
+    }
+
+    /**
+     * The error for a sample that fails {@link SampleChecks}: thrown where the sample is made, so
+     * it names the sample (and, in data sets of files, the file) rather than a NaN loss steps later.
+     *
+     * @param index the sample's index
+     * @param problem what is wrong with it
+     * @return the exception to throw
+     */
+    protected IOException badSample(int index, String problem) {
+        return new IOException(getClass().getSimpleName() + " sample " + index + ": " + problem);
     }
 
     /** {@inheritDoc} Loads the data set if it is not loaded yet. */

@@ -21,7 +21,7 @@ public record FashionMnistFiles(Path directory) {
     public static final Path DEBIAN_DIRECTORY = Paths.get("/usr/share/datasets/fashion-mnist");
 
     /** The config key that points the data sets at another directory. */
-    public static final String CONFIG_KEY = "dataset.fmnist-dir";
+    public static final String CONFIG_KEY = "dataset.dir";
 
     /** The system property read by {@link #fromEnvironment()}. */
     public static final String DIRECTORY_PROPERTY = "spotlight.fmnist.dir";

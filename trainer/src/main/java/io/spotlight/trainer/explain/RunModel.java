@@ -3,9 +3,6 @@ package io.spotlight.trainer.explain;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.typesafe.config.Config;
@@ -19,10 +16,10 @@ import io.spotlight.trainer.data.Head;
 import io.spotlight.trainer.run.DatasetFactory;
 import io.spotlight.trainer.run.GuidedTraining;
 import io.spotlight.trainer.run.ModelFactory;
+import io.spotlight.trainer.run.ModelWeights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,35 +87,13 @@ public final class RunModel implements AutoCloseable {
             built.block().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(imageShape));
             // model-0000.params starts with DJL's header (magic "DJL@", version, model name, data
             // type, properties), then the block's parameters; Model.load reads both.
-            Map<String, Shape> expected = shapes(built.block());
+            Map<String, Shape> expected = ModelWeights.shapes(built.block());
             model.load(runDir.resolve(MODEL_DIR), MODEL_PREFIX);
-            checkShapes(expected, shapes(built.block()));
+            ModelWeights.requireShapes(expected, ModelWeights.shapes(built.block()), "the file");
             return new RunModel(runDir, cfg, heads, imageShape, built, model);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw new ExplainException("cannot load " + params + " into the model of " + configFile + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Map<String, Shape> shapes(Block block) {
-        Map<String, Shape> shapes = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            shapes.put(p.getKey(), p.getValue().getArray().getShape());
-        }
-        return shapes;
-    }
-
-    /**
-     * DJL reads parameters from the file with the shapes stored there, whatever the block expects,
-     * so a config that no longer matches the weights would only fail later, deep in a forward pass.
-     */
-    private static void checkShapes(Map<String, Shape> expected, Map<String, Shape> loaded) throws MalformedModelException {
-        for (Map.Entry<String, Shape> e : expected.entrySet()) {
-            Shape got = loaded.get(e.getKey());
-            if (!e.getValue().equals(got)) {
-                throw new MalformedModelException("parameter " + e.getKey() + " has shape " + got + " in the file, but the config's model needs "
-                        + e.getValue());
-            }
         }
     }
 

@@ -122,8 +122,18 @@ public final class Checkpoint {
             throw e;
         }
         Path pointerTmp = dir.resolve("." + LATEST + ".tmp-" + System.nanoTime());
-        writer.write(pointerTmp, (name + "\n").getBytes(StandardCharsets.UTF_8));
-        writer.moveAtomically(pointerTmp, dir.resolve(LATEST));
+        try {
+            writer.write(pointerTmp, (name + "\n").getBytes(StandardCharsets.UTF_8));
+            writer.moveAtomically(pointerTmp, dir.resolve(LATEST));
+        } catch (IOException | RuntimeException e) {
+            // the checkpoint itself is complete; only the pointer for people is stale: no half file stays
+            try {
+                writer.deleteRecursively(pointerTmp);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         if (old != null) {
             writer.deleteRecursively(old);
         }

@@ -3,6 +3,7 @@ package io.spotlight.trainer.run;
 import ai.djl.util.RandomUtils;
 import io.spotlight.trainer.optim.Checkpoint;
 import io.spotlight.trainer.optim.CheckpointState;
+import io.spotlight.trainer.optim.CheckpointWriter;
 import io.spotlight.trainer.optim.JavaRandomState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,17 @@ import java.util.Map;
 public final class CheckpointListener extends SpotlightListener {
     public static final String DIR = Checkpoint.DIR;
 
+    private final CheckpointWriter writer;
+
+    public CheckpointListener() {
+        this(CheckpointWriter.files());
+    }
+
+    /** Writes through {@code writer}: tests make it fail half way (a full disk). */
+    public CheckpointListener(CheckpointWriter writer) {
+        this.writer = writer;
+    }
+
     @Override
     public void onEvaluation(RunContext run, int epoch, long step, Map<String, Double> metrics) {
         if (!run.config().cfg().getBoolean("checkpoint.enabled")) {
@@ -27,9 +39,10 @@ public final class CheckpointListener extends SpotlightListener {
         CheckpointState state = new CheckpointState(epoch, step, seed, run.loss().scales(),
                 new CheckpointState.Rng((int) seed, JavaRandomState.capture(RandomUtils.RANDOM)));
         try {
-            Checkpoint.save(run.runDir(), run.built().block(), run.optimizer(), state);
+            Checkpoint.save(run.runDir(), run.built().block(), run.optimizer(), state, writer);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + Checkpoint.name(epoch) + " in " + run.runDir(), e);
+            throw new UncheckedIOException("cannot write checkpoint " + Checkpoint.name(epoch) + " in " + run.runDir()
+                    + ": " + e.getMessage() + "; earlier checkpoints are intact", e);
         }
     }
 }

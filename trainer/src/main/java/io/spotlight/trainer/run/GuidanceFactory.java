@@ -2,6 +2,8 @@ package io.spotlight.trainer.run;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigValue;
 import io.spotlight.cam.CamException;
 import io.spotlight.cam.GradientMode;
 import io.spotlight.cam.map.ReceptiveField;
@@ -14,8 +16,10 @@ import io.spotlight.losses.PenaltyTerm;
 import io.spotlight.trainer.config.Cfg;
 import io.spotlight.trainer.config.SpotlightConfigError;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToIntFunction;
 
 /** Reads the {@code guidance} config group into penalty terms, resolving layers and dilations. */
 public final class GuidanceFactory {
@@ -23,30 +27,39 @@ public final class GuidanceFactory {
 
     public static List<PenaltyTerm> terms(Cfg guidance, ModelFactory.BuiltModel built, CamModel model,
             NDManager manager, long[] imageChw) {
+        return terms(guidance, built, model,
+                layer -> ReceptiveField.measure(model, layer, manager, DataType.FLOAT32, imageChw).dilationRadius());
+    }
+
+    /**
+     * Checks every term against the model (lambda, heads, layer, method, mode, target) without
+     * measuring anything: what a run checks before it creates its directory or reads any data.
+     */
+    public static void check(Cfg guidance, ModelFactory.BuiltModel built, CamModel model) {
+        terms(guidance, built, model, layer -> 0);
+    }
+
+    private static List<PenaltyTerm> terms(Cfg guidance, ModelFactory.BuiltModel built, CamModel model,
+            ToIntFunction<String> receptiveFieldRadius) {
         List<PenaltyTerm> terms = new ArrayList<>();
         for (String name : guidance.raw().getConfig("terms").root().keySet()) {
             Cfg t = guidance.at("terms." + name);
+            String where = "guidance.terms." + name;
             String penalty = t.getString("penalty");
             double lambda = t.getDouble("lambda");
-            if (!(lambda >= 0)) {
-                throw new SpotlightConfigError("guidance.terms." + name + ".lambda must be >= 0, got " + lambda);
+            if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+                throw new SpotlightConfigError(where + ".lambda must be a finite number >= 0, got " + lambda
+                        + " (defined at " + t.origin("lambda") + "); 0 switches the term off");
             }
-            List<String> heads = null;
-            if (!t.getString("heads").equals("all")) {
-                heads = t.raw().getStringList("heads");
-            }
-            String where = "guidance.terms." + name;
+            List<String> heads = heads(t, where, model.headNames());
             try {
                 if (penalty.equals(InputGradientPenalty.NAME)) {
                     terms.add(new PenaltyTerm(name, penalty, null, null, heads, lambda, pixels(t, 0), GradientMode.EXACT, Targets.label()));
                     continue;
                 }
-                String layer = built.layer(t.getString("layer"));
-                model.layer(layer); // unknown layers fail here, naming the term
+                String layer = layer(t.getString("layer"), where + ".layer", built, model);
                 CamMethod method = CamMethods.byName(t.getString("method"));
-                int dilation = t.getString("dilation").equals("rf")
-                        ? ReceptiveField.measure(model, layer, manager, DataType.FLOAT32, imageChw).dilationRadius()
-                        : pixels(t, 0);
+                int dilation = t.getString("dilation").equals("rf") ? receptiveFieldRadius.applyAsInt(layer) : pixels(t, 0);
                 GradientMode mode = GradientMode.valueOf(
                         t.getStringIn("mode", java.util.Set.of("exact", "constant_weights")).toUpperCase(Locale.ROOT));
                 terms.add(new PenaltyTerm(name, penalty, method, layer, heads, lambda, dilation, mode,
@@ -56,6 +69,53 @@ public final class GuidanceFactory {
             }
         }
         return terms;
+    }
+
+    /**
+     * Resolves a layer alias or path, or fails naming the config key, the model's aliases and its
+     * top-level children, which is what a user picks from.
+     */
+    public static String layer(String nameOrPath, String key, ModelFactory.BuiltModel built, CamModel model) {
+        String layer = built.layer(nameOrPath);
+        try {
+            model.layer(layer);
+            return layer;
+        } catch (CamException e) {
+            List<String> aliases = new ArrayList<>();
+            new java.util.TreeMap<>(built.layers()).forEach((alias, path) -> aliases.add(alias + " = " + path));
+            throw new SpotlightConfigError(key + ": " + e.getMessage() + ". Layer aliases of this model: "
+                    + (aliases.isEmpty() ? "none" : String.join(", ", aliases)) + "; a path such as trunk/0 works too."
+                    + Cfg.didYouMean(nameOrPath, new ArrayList<>(built.layers().keySet())), e);
+        }
+    }
+
+    /**
+     * {@code all} (null), or the guided heads: a list, one name, or names separated by commas
+     * (what a command-line override can give). A name the model does not have is an error here
+     * rather than a term that silently guides nothing.
+     */
+    private static List<String> heads(Cfg t, String where, List<String> modelHeads) {
+        ConfigValue value = t.raw().getValue("heads");
+        List<String> heads;
+        if (value instanceof ConfigList) {
+            heads = t.raw().getStringList("heads");
+        } else if (t.getString("heads").equals("all")) {
+            return null;
+        } else {
+            heads = Arrays.stream(t.getString("heads").split(",")).map(String::strip).toList();
+        }
+        if (heads.isEmpty() || heads.contains("")) {
+            throw new SpotlightConfigError(where + ".heads lists no head (" + value.render() + ", defined at "
+                    + t.origin("heads") + "); write all or head names from " + modelHeads);
+        }
+        for (String head : heads) {
+            if (!modelHeads.contains(head)) {
+                throw new SpotlightConfigError(where + ".heads names unknown head '" + head + "' (defined at "
+                        + t.origin("heads") + "); the model's heads, from the data set, are " + modelHeads + "."
+                        + Cfg.didYouMean(head, modelHeads));
+            }
+        }
+        return heads;
     }
 
     private static int pixels(Cfg t, int min) {

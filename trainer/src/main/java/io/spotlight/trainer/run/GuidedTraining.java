@@ -79,7 +79,7 @@ public final class GuidedTraining {
             }
         } catch (IOException | RuntimeException e) {
             // listeners (tracking) still learn that the run failed
-            Map<String, Object> failed = new LinkedHashMap<>(Map.of("status", "FAILED", "error", String.valueOf(e.getMessage())));
+            Map<String, Object> failed = new LinkedHashMap<>(Map.of("status", "FAILED", "error", ErrorMessages.describe(e)));
             listeners.forEach(l -> l.onRunEnd(null, "FAILED", failed));
             throw e;
         }
@@ -105,6 +105,7 @@ public final class GuidedTraining {
         RunContext ctx = null;
         try (Model model = Model.newInstance(name, device, "PyTorch")) {
             model.setBlock(built.block());
+            ModelWeights.loadConfigured(cfg.at("model"), built, model.getNDManager(), data.imageShape());
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(opt.optimizer())
                     .optDevices(new Device[] {device})
@@ -182,6 +183,9 @@ public final class GuidedTraining {
                 listeners.forEach(l -> l.onTrainingEnd(trainer));
             }
             return summary;
+        } catch (Exception e) {
+            summary.put("error", ErrorMessages.describe(e)); // summary.json says why the run failed
+            throw e;
         } finally {
             loader.shutdownNow();
             summary.putIfAbsent("wall_seconds", (System.nanoTime() - wallStart) / 1e9);
@@ -224,7 +228,8 @@ public final class GuidedTraining {
                     }
                 });
                 throw new NonFiniteLossException("the loss is " + total + " at step " + (step + 1) + " (epoch " + epoch
-                        + "): " + String.join(", ", culprits) + "; the step was not taken and the last checkpoint is intact");
+                        + "): " + String.join(", ", culprits) + "; " + NonFiniteLossException.inputNote(b.images())
+                        + "; the step was not taken and the last checkpoint is intact");
             }
             r.backward(gc);
             // training accuracy of the epoch, from the logits the step computed anyway

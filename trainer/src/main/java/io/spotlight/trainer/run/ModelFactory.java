@@ -68,7 +68,8 @@ public final class ModelFactory {
      * are removed, so the trunk outputs the pooled features [B, channels] and each head brings its
      * own classifier. Layer aliases: {@code stem} (the first convolution) and {@code features} (the
      * last residual unit, before the pooling), plus any in the config's {@code layers}. No
-     * pretrained weights can be downloaded here.
+     * pretrained weights can be downloaded here; {@link ModelWeights} loads a user's parameter file
+     * ({@code model.weights}).
      */
     private static BuiltModel resnet(Cfg model, List<Head> heads) {
         List<Integer> shape = model.raw().getIntList("image_shape");

@@ -41,6 +41,7 @@ public abstract class FileDataset extends AbstractGuidedDataset {
     private Img[] images;
     private Img[][] masks;
     private int[][] labels;
+    private java.nio.file.Path[] files;
 
     /**
      * @param builder the settings
@@ -92,6 +93,7 @@ public abstract class FileDataset extends AbstractGuidedDataset {
         images = new Img[chosen.length];
         masks = new Img[chosen.length][heads];
         labels = new int[chosen.length][];
+        files = new java.nio.file.Path[chosen.length];
         for (int i = 0; i < chosen.length; i++) {
             Entry e = all.get(chosen[i]);
             Img image = ImageFiles.readImage(e.image(), channels, e.where());
@@ -115,6 +117,7 @@ public abstract class FileDataset extends AbstractGuidedDataset {
             }
             images[i] = image.resize(h, w);
             labels[i] = e.labels();
+            files[i] = e.image();
         }
     }
 
@@ -137,6 +140,12 @@ public abstract class FileDataset extends AbstractGuidedDataset {
                 : Arrays.copyOfRange(order, 0, total - test);
         Arrays.sort(picked); // reads like the listing
         return picked;
+    }
+
+    /** {@inheritDoc} Names the sample's image file. */
+    @Override
+    protected IOException badSample(int index, String problem) {
+        return new DatasetFileException(files[index], "sample " + index + ": " + problem);
     }
 
     /** {@inheritDoc} */

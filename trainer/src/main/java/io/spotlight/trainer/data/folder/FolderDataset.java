@@ -24,7 +24,7 @@ public final class FolderDataset extends FileDataset {
     /** The folder of masks under the root; never a class. */
     public static final String MASKS = "masks";
     /** Extensions read as images (lower case). */
-    static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
+    static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff");
 
     private final Path root;
     private final Head head;
