@@ -1,0 +1,71 @@
+package io.spotlight.losses;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.spotlight.cam.map.CamMaps;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one-max-pool fit of a forbidden region equals its definition: dilate the forbidden mask by
+ * the dilation, then forbid every map cell that has any forbidden pixel (area average > 0).
+ */
+class RegionMasksTest {
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager("PyTorch");
+        manager.getEngine().setRandomSeed(3);
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private float[] byDefinition(NDArray allowed, int mapSize, int dilation) {
+        NDArray forbidden = allowed.reshape(allowed.getShape().get(0), 12, 12).neg().add(1);
+        return CamMaps.fitMask(CamMaps.dilate(forbidden, dilation), allowed.getShape().get(0), mapSize, mapSize, "m")
+                .gt(0).toType(DataType.FLOAT32, false).toFloatArray();
+    }
+
+    @Test
+    void onePoolEqualsDilateThenFitForEveryWholeRatioAndDilation() {
+        int checked = 0;
+        for (int trial = 0; trial < 3; trial++) {
+            // sparse forbidden pixels (a soft mask: values in [0, 1], 1 = allowed) so that dilation matters
+            NDArray allowed = manager.randomUniform(0, 1, new Shape(5, 1, 12, 12)).gt(0.08).toType(DataType.FLOAT32, false)
+                    .maximum(manager.randomUniform(0, 1, new Shape(5, 1, 12, 12)).mul(0.5));
+            for (int mapSize : new int[] {12, 6, 4, 3, 2}) {
+                for (int dilation = 0; dilation <= 3; dilation++) {
+                    NDArray map = manager.zeros(new Shape(5, mapSize, mapSize));
+                    RegionMasks fitted = RegionMasks.fit(allowed, manager.ones(new Shape(5)), map, dilation, "m");
+                    assertEquals(new Shape(5, mapSize, mapSize), fitted.forbiddenAtMap().getShape());
+                    assertArrayEquals(byDefinition(allowed, mapSize, dilation), fitted.forbiddenAtMap().toFloatArray(),
+                            "map " + mapSize + ", dilation " + dilation);
+                    checked++;
+                }
+            }
+        }
+        assertEquals(60, checked);
+    }
+
+    @Test
+    void sizesThatAreNoWholeMultipleTakeTheGeneralPathAndAgree() {
+        NDArray allowed = manager.ones(new Shape(1, 1, 12, 12));
+        allowed.set(new ai.djl.ndarray.index.NDIndex(":, :, 0:2, 0:2"), 0);
+        RegionMasks fitted = RegionMasks.fit(allowed, manager.ones(new Shape(1)), manager.zeros(new Shape(1, 5, 5)), 1, "m");
+        assertArrayEquals(byDefinition(allowed, 5, 1), fitted.forbiddenAtMap().toFloatArray());
+        // the allowed mask at input resolution (for hint): the forbidden 2x2 corner grown by one pixel
+        float[] allowedAtInput = fitted.allowedAtInput().toFloatArray();
+        assertEquals(0f, allowedAtInput[2 * 12 + 2]);
+        assertEquals(1f, allowedAtInput[3 * 12 + 3]);
+    }
+}
