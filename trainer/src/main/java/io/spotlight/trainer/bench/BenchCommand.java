@@ -61,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Map<String, Object>> cases = new ArrayList<>();
-        System.out.printf("%-18s %-10s %5s %5s %12s %12s %6s   guided: forward+CAM / backward / optimizer ms%n",
+        System.out.printf("%-18s %-10s %5s %5s %12s %12s %6s   forward(+CAM) / backward / optimizer ms: baseline | guided%n",
                 "guided variant", "model", "heads", "batch", "baseline ms", "guided ms", "ratio");
         List<Variant> variants = noConv1 ? List.of(FEATURES) : List.of(FEATURES, CONV1);
         for (Variant v : variants) {
@@ -102,8 +102,9 @@ public final class BenchCommand implements Callable<Integer> {
         try (StepBench bench = new StepBench(block, input, layer, 1, variant.mode())) {
             StepBench.Timing[] t = bench.measure(warmup, steps);
             double ratio = t[1].totalMs() / t[0].totalMs();
-            System.out.printf("%-18s %-10s %5d %5d %12.2f %12.2f %6.2f   %.2f / %.2f / %.2f%n", variant.name(), name, heads,
-                    input.get(0), t[0].totalMs(), t[1].totalMs(), ratio, t[1].forwardMs(), t[1].backwardMs(), t[1].optimizerMs());
+            System.out.printf("%-18s %-10s %5d %5d %12.2f %12.2f %6.2f   %.2f / %.2f / %.2f | %.2f / %.2f / %.2f%n", variant.name(),
+                    name, heads, input.get(0), t[0].totalMs(), t[1].totalMs(), ratio, t[0].forwardMs(), t[0].backwardMs(),
+                    t[0].optimizerMs(), t[1].forwardMs(), t[1].backwardMs(), t[1].optimizerMs());
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("guided", variant.name());
             c.put("layer", layer);

@@ -4,26 +4,30 @@ import io.spotlight.trainer.config.ComposedConfig;
 import io.spotlight.trainer.config.ConfigComposer;
 import io.spotlight.trainer.config.ConfigRenderer;
 import io.spotlight.trainer.config.RunDirectories;
+import io.spotlight.trainer.config.SavedConfig;
 import io.spotlight.trainer.config.SearchPath;
 import io.spotlight.trainer.config.SweepJob;
 import io.spotlight.trainer.config.Sweeps;
+import io.spotlight.trainer.run.ResumePoint;
 import io.spotlight.trainer.run.RunLauncher;
 import io.spotlight.trainer.run.RunPreflight;
 import io.spotlight.trainer.tracking.RunStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ./spotlight train CONFIG [key=value ...] [-m key=a,b ...]}. */
+/** {@code ./spotlight train CONFIG [key=value ...] [-m key=a,b ...]} or {@code ./spotlight train [CONFIG] resume=RUN_DIR}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train from a config; key=value overrides, group=option switches; -m sweeps comma lists.")
+        description = {"Train from a config; key=value overrides, group=option switches; -m sweeps comma lists.",
+            "resume=RUN_DIR continues a run from its last checkpoint, with the config saved in RUN_DIR (CONFIG may be left out)."})
 public final class TrainCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "primary config, e.g. configs/train.conf")
-    Path config;
+    @Parameters(index = "0", description = "primary config, e.g. configs/train.conf (or resume=RUN_DIR)")
+    String config;
 
     @Parameters(index = "1..*", arity = "0..*", description = "overrides: key=value, group=option, +key=value, ~key")
     List<String> overrides = new ArrayList<>();
@@ -37,7 +41,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = Home.get();
-        Path primary = config.isAbsolute() ? config : home.resolve(config);
+        List<String> all = new ArrayList<>(overrides);
+        boolean noPrimary = config.startsWith(ResumeRequest.KEY + "=");
+        if (noPrimary) {
+            all.add(0, config); // ./spotlight train resume=RUN_DIR: no primary config needed
+        }
+        Optional<Path> resume = ResumeRequest.find(all, multirun, home);
+        if (resume.isPresent()) {
+            return resume(resume.get(), noPrimary ? null : config);
+        }
+        Path primary = Path.of(config).isAbsolute() ? Path.of(config) : home.resolve(config);
         ConfigComposer composer = new ConfigComposer(SearchPath.forPrimary(primary, home.resolve("configs")));
         RunDirectories dirs = new RunDirectories(home);
         if (!multirun) {
@@ -84,5 +97,19 @@ public final class TrainCommand implements Callable<Integer> {
         parent.tracker().close();
         System.out.println("multirun finished: " + (jobs.size() - failed) + " of " + jobs.size() + " jobs succeeded; results in " + sweepDir);
         return failed == 0 ? 0 : 1;
+    }
+
+    /** Continues {@code runDir} with its saved config; a primary config given as well is not read. */
+    private int resume(Path runDir, String ignoredConfig) throws Exception {
+        ComposedConfig saved = SavedConfig.load(runDir);
+        if (printConfig) {
+            System.out.println(saved.render());
+            return 0;
+        }
+        if (ignoredConfig != null) {
+            System.out.println("resume: " + runDir.resolve(ConfigRenderer.CONFIG_FILE) + " is the config; " + ignoredConfig + " is not read");
+        }
+        RunLauncher.resumeAndReport(saved, ResumePoint.prepare(runDir, saved.cfg()));
+        return 0;
     }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
  * parameters, the optimizer's state, and {@code state.json} (epoch, global step, seed, the guided
  * loss's auto-scales, random-number state). Written atomically, so a crash while writing never
  * leaves a checkpoint that loads wrong; {@code checkpoints/latest} names the newest one.
+ * {@link RunLauncher#standardListeners} puts it last, so a checkpoint means that every other
+ * listener has recorded its epoch; {@link ResumePoint} continues from it.
  */
 public final class CheckpointListener extends SpotlightListener {
     public static final String DIR = Checkpoint.DIR;

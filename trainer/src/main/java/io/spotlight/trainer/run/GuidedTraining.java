@@ -41,11 +41,18 @@ public final class GuidedTraining {
     private final ComposedConfig composed;
     private final Path runDir;
     private final List<SpotlightListener> listeners;
+    private final ResumePoint resume;
 
     public GuidedTraining(ComposedConfig composed, Path runDir, List<SpotlightListener> listeners) {
+        this(composed, runDir, listeners, null);
+    }
+
+    /** @param resume the checkpoint a resumed run continues from, or null for a new run */
+    public GuidedTraining(ComposedConfig composed, Path runDir, List<SpotlightListener> listeners, ResumePoint resume) {
         this.composed = composed;
         this.runDir = runDir;
         this.listeners = List.copyOf(listeners);
+        this.resume = resume;
     }
 
     /** Picks the GPU when the engine sees one (config {@code device = auto}), else the CPU. */
@@ -105,7 +112,14 @@ public final class GuidedTraining {
         RunContext ctx = null;
         try (Model model = Model.newInstance(name, device, "PyTorch")) {
             model.setBlock(built.block());
-            ModelWeights.loadConfigured(cfg.at("model"), built, model.getNDManager(), data.imageShape());
+            Shape image = data.imageShape();
+            Shape input = new Shape(1, image.get(0), image.get(1), image.get(2));
+            if (resume != null) {
+                // the checkpoint holds every parameter; model.weights only seeds a fresh run
+                resume.load(built.block(), opt.optimizer(), model.getNDManager(), input, stepsPerEpoch);
+            } else {
+                ModelWeights.loadConfigured(cfg.at("model"), built, model.getNDManager(), image);
+            }
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(opt.optimizer())
                     .optDevices(new Device[] {device})
@@ -113,14 +127,21 @@ public final class GuidedTraining {
                     .optExecutorService(loader);
             listeners.forEach(config::addTrainingListeners);
             try (Trainer trainer = model.newTrainer(config)) {
-                Shape image = data.imageShape();
-                trainer.initialize(new Shape(1, image.get(0), image.get(1), image.get(2)));
-                registerParameters(trainer, image);
+                trainer.initialize(input); // keeps parameters that a resume loaded
+                if (resume == null) {
+                    // A resumed run skips this: its training-mode forward would move BatchNorm
+                    // running statistics away from the checkpoint's (the original run's pass is
+                    // already in them), and Trainer.initialize has registered every parameter.
+                    registerParameters(trainer, image);
+                }
                 ParameterStore ps = new ParameterStore(trainer.getManager(), false);
                 CamModel camModel = CamModel.of(built.block());
                 List<PenaltyTerm> terms = GuidanceFactory.terms(cfg.at("guidance"), built, camModel, trainer.getManager(),
                         new long[] {image.get(0), image.get(1), image.get(2)});
                 GuidedLoss loss = new GuidedLoss(camModel, terms, cfg.getBoolean("guidance.auto_scale"));
+                if (resume != null) {
+                    loss.restoreScales(resume.state().autoScales());
+                }
                 RunContext[] self = new RunContext[1];
                 ctx = new RunContext(name, runDir, composed, camModel, built, data, device, ps, stepsPerEpoch, epochs,
                         (key, s, png) -> listeners.forEach(l -> l.onImage(self[0], key, s, png)), opt.optimizer(), loss);
@@ -128,9 +149,12 @@ public final class GuidedTraining {
                 RunContext run = ctx;
                 listeners.forEach(l -> l.onTrainingBegin(trainer));
                 int logEvery = cfg.getInt("log.every", 1, 1 << 20);
-                long step = 0;
-                Map<String, Double> lastEval = Map.of();
-                for (int epoch = 1; epoch <= epochs; epoch++) {
+                long step = resume == null ? 0 : resume.state().globalStep();
+                Map<String, Double> lastEval = resume == null ? Map.of() : resume.lastEvaluation();
+                if (resume != null) {
+                    resume.restoreRandomState(); // last, right before the first shuffle draws from it
+                }
+                for (int epoch = resume == null ? 1 : resume.nextEpoch(); epoch <= epochs; epoch++) {
                     // correct predictions counted on the device: read once per epoch, not once per step
                     Map<String, NDArray> trainCorrect = new LinkedHashMap<>();
                     for (Head h : data.heads()) {
@@ -177,6 +201,9 @@ public final class GuidedTraining {
                 summary.put("device", device.toString());
                 summary.put("metrics", lastEval);
                 summary.put("auto_scales", loss.scales());
+                if (resume != null) {
+                    summary.put("resumed_from", resume.checkpoint().getFileName().toString());
+                }
                 summary.put("wall_seconds", (System.nanoTime() - wallStart) / 1e9);
                 model.save(runDir.resolve("model"), "model");
                 status = "FINISHED";

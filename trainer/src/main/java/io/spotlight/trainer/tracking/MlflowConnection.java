@@ -207,6 +207,21 @@ final class MlflowConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets a run's status back to RUNNING (a resumed run). runs/update with only a status leaves
+   * the end time alone; the run's final {@link #setTerminated} sets it again. The Java client has
+   * no method for a status without an end time, so its raw POST is used.
+   */
+  void markRunning(String runId) throws TrackingFailure {
+    try {
+      client.sendPost(
+          "runs/update",
+          Json.MAPPER.writeValueAsString(Map.of("run_id", runId, "status", "RUNNING")));
+    } catch (IOException | RuntimeException e) {
+      throw TrackingFailure.classify(e);
+    }
+  }
+
   /** PUTs a file to {@code <artifactUri>/<relativePath>} through the artifact proxy. */
   void putArtifact(String artifactUri, String relativePath, Path file) throws TrackingFailure {
     URI target = artifactUrl(artifactUri, relativePath);

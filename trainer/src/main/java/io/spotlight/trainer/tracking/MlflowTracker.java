@@ -108,9 +108,13 @@ public final class MlflowTracker extends SpoolingTracker {
       firstAttempt.countDown();
       return;
     }
-    sender =
-        new SpoolSender(
-            spool, connection, spool.readWatermark(connection.trackingUri()), reporter);
+    Watermark watermark = spool.readWatermark(connection.trackingUri());
+    if (!connection.trackingUri().equals(watermark.trackingUri())) {
+      // a resumed run whose server moved (the local one on another port): send everything
+      // again, which is idempotent, and the run is found by its key or made there
+      watermark = Watermark.nothingSent(connection.trackingUri());
+    }
+    sender = new SpoolSender(spool, connection, watermark, reporter);
     thread = new Thread(this::sendLoop, "mlflow-tracker-" + runDir.getFileName());
     thread.setDaemon(true); // a JVM that exits without close() leaves the rest in the spool
     thread.start();

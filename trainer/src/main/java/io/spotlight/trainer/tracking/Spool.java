@@ -76,6 +76,15 @@ final class Spool implements AutoCloseable {
     return line;
   }
 
+  /** The run's start, if the spool's first line is one (a run to continue on resume). */
+  java.util.Optional<SpoolEvent.Start> start() throws IOException {
+    List<SpoolLine> first = reader().next(1);
+    if (!first.isEmpty() && first.get(0).event() instanceof SpoolEvent.Start start) {
+      return java.util.Optional.of(start);
+    }
+    return java.util.Optional.empty();
+  }
+
   synchronized long lastSeq() {
     return lastSeq;
   }

@@ -14,7 +14,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = SpoolEvent.Image.class, name = "image"),
   @JsonSubTypes.Type(value = SpoolEvent.Artifact.class, name = "artifact"),
   @JsonSubTypes.Type(value = SpoolEvent.Input.class, name = "input"),
-  @JsonSubTypes.Type(value = SpoolEvent.Finish.class, name = "finish")
+  @JsonSubTypes.Type(value = SpoolEvent.Finish.class, name = "finish"),
+  @JsonSubTypes.Type(value = SpoolEvent.Resume.class, name = "resume")
 })
 sealed interface SpoolEvent {
 
@@ -47,6 +48,12 @@ sealed interface SpoolEvent {
   record Input(String name, String digest, String source) implements SpoolEvent {}
 
   record Finish(RunStatus status) implements SpoolEvent {}
+
+  /**
+   * A later process continues the run (a resumed training run, from its checkpoint at global
+   * step {@code fromStep}): the server marks the run RUNNING again, whatever ended it before.
+   */
+  record Resume(long fromStep) implements SpoolEvent {}
 
   /** Params, metrics and tags travel together in MLflow's log-batch requests. */
   default boolean isBatchable() {

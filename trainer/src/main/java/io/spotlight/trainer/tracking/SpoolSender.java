@@ -292,6 +292,8 @@ final class SpoolSender {
         connection.logInput(runId, input);
       } else if (event instanceof SpoolEvent.Finish finish) {
         connection.setTerminated(runId, finish.status(), line.timestamp());
+      } else if (event instanceof SpoolEvent.Resume) {
+        connection.markRunning(runId);
       }
     } catch (TrackingFailure failure) {
       if (failure.kind() != TrackingFailure.Kind.REJECTED) {

@@ -47,11 +47,6 @@ abstract class SpoolingTracker implements Tracker {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the tracking spool under " + runDir, e);
     }
-    if (spool.lastSeq() > 0) {
-      throw new IllegalStateException(
-          runDir + " already holds a tracked run; give each run its own directory"
-              + " (to resend an old one: ./spotlight sync " + runDir + ")");
-    }
   }
 
   @Override
@@ -59,6 +54,11 @@ abstract class SpoolingTracker implements Tracker {
       String experiment, String runName, Map<String, String> tags, String parentRunId) {
     if (started) {
       throw new IllegalStateException("this tracker already started a run; use one per run");
+    }
+    if (spool.lastSeq() > 0) {
+      throw new IllegalStateException(
+          runDir + " already holds a tracked run; give each run its own directory"
+              + " (to resend an old one: ./spotlight sync " + runDir + "; to continue it: resumeRun)");
     }
     if (experiment == null || experiment.isBlank() || experiment.length() > MAX_EXPERIMENT_NAME) {
       throw new IllegalArgumentException(
@@ -76,7 +76,40 @@ abstract class SpoolingTracker implements Tracker {
     return awaitRunId(LOCAL_ID_PREFIX + runKey);
   }
 
-  /** Called once the start line is in the spool. */
+  /**
+   * Continues the run whose start line the spool already holds: no second start line, so the
+   * sender finds the same MLflow run by its run key; a {@link SpoolEvent.Resume} line marks it
+   * RUNNING again, and later lines carry on the spool's sequence. Lines an earlier process left
+   * unsent go out first.
+   */
+  @Override
+  public synchronized boolean resumeRun(long fromStep, Map<String, String> tags) {
+    if (started) {
+      throw new IllegalStateException("this tracker already started a run; use one per run");
+    }
+    SpoolEvent.Start start;
+    try {
+      start = spool.start().orElse(null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the tracking spool under " + runDir, e);
+    }
+    if (start == null) {
+      if (spool.lastSeq() > 0) {
+        throw new IllegalStateException(spool.file() + " does not begin with a run's start; cannot continue it");
+      }
+      return false;
+    }
+    started = true;
+    append(new SpoolEvent.Resume(fromStep));
+    if (tags != null) {
+      tags.forEach(this::setTag);
+    }
+    onStarted();
+    awaitRunId(LOCAL_ID_PREFIX + start.runKey());
+    return true;
+  }
+
+  /** Called once the start line is in the spool (or, on resume, the resume line). */
   protected void onStarted() {}
 
   /** The id {@link #startRun} returns; a tracker with a server may wait briefly for the real one. */

@@ -31,6 +31,18 @@ public interface Tracker extends AutoCloseable {
     return startRun(experiment, runName, tags, null);
   }
 
+  /**
+   * Continues the run that this tracker's run directory already records (a resumed training
+   * run): later calls go to the same MLflow run, which is marked RUNNING again, and {@code tags}
+   * are set on it. Call it instead of {@link #startRun}.
+   *
+   * @param fromStep the global step training continues after
+   * @return false, having done nothing, when there is no run to continue (call {@link #startRun})
+   */
+  default boolean resumeRun(long fromStep, Map<String, String> tags) {
+    return false;
+  }
+
   /** Logs parameters, typically the flattened resolved config. */
   void logParams(Map<String, String> params);
 
