@@ -154,6 +154,7 @@ public final class GuidedTraining {
                 if (resume != null) {
                     resume.restoreRandomState(); // last, right before the first shuffle draws from it
                 }
+                TimeBreakdown time = new TimeBreakdown();
                 for (int epoch = resume == null ? 1 : resume.nextEpoch(); epoch <= epochs; epoch++) {
                     // correct predictions counted on the device: read once per epoch, not once per step
                     Map<String, NDArray> trainCorrect = new LinkedHashMap<>();
@@ -161,13 +162,16 @@ public final class GuidedTraining {
                         trainCorrect.put(h.name(), trainer.getManager().zeros(new Shape(), DataType.INT64));
                     }
                     long seen = 0;
+                    time.restart();
                     for (Batch batch : trainer.iterateDataset(data.train())) {
+                        time.charge("data_wait");
                         try (batch) {
                             long t0 = System.nanoTime();
                             boolean log = (step + 1) % logEvery == 0 || step == 0;
                             Map<String, Double> metrics = step(trainer, loss, ps, data, batch, step, epoch, trainCorrect, log);
                             seen += batch.getSize();
                             trainer.step();
+                            time.charge("step");
                             step++;
                             long done = step;
                             int ep = epoch;
@@ -181,19 +185,23 @@ public final class GuidedTraining {
                                 long s = step;
                                 listeners.forEach(l -> l.onStep(run, s, metrics));
                             }
+                            time.charge("step_listeners");
                         }
                     }
+                    time.restart();
                     lastEval = new LinkedHashMap<>();
                     for (Map.Entry<String, NDArray> c : trainCorrect.entrySet()) {
                         lastEval.put("train/accuracy/" + c.getKey(), 100.0 * c.getValue().getLong() / Math.max(1, seen));
                         c.getValue().close();
                     }
                     lastEval.putAll(evaluate(ctx, trainer.getManager()));
+                    time.charge("evaluation");
                     Map<String, Double> eval = lastEval;
                     int e = epoch;
                     long s = step;
                     listeners.forEach(l -> l.onEvaluation(run, e, s, eval));
                     listeners.forEach(l -> l.onEpoch(trainer));
+                    time.charge("epoch_listeners");
                 }
                 summary.put("name", name);
                 summary.put("steps", step);
@@ -205,6 +213,7 @@ public final class GuidedTraining {
                     summary.put("resumed_from", resume.checkpoint().getFileName().toString());
                 }
                 summary.put("wall_seconds", (System.nanoTime() - wallStart) / 1e9);
+                summary.put("time_seconds", time.seconds());
                 model.save(runDir.resolve("model"), "model");
                 status = "FINISHED";
                 listeners.forEach(l -> l.onTrainingEnd(trainer));
