@@ -6,7 +6,8 @@ import java.util.Locale;
  * One head's CAM for one sample, as shown in a {@link CamGrid} cell.
  *
  * @param headName the head, e.g. {@code "left"}
- * @param classLabel the class the map explains (name or index), e.g. {@code "Trouser"}
+ * @param classLabel the class the map explains (name or index), e.g. {@code "Trouser"}; "" for a
+ *     map of no single class (a combination of heads), whose caption is then its name alone
  * @param probability the head's probability for that class in {@code [0, 1]}, or NaN if unknown
  *     (then the label leaves it out)
  * @param map the CAM, {@code [row][column]}, any size (it is resized to the cell)
@@ -26,9 +27,18 @@ public record HeadCell(String headName, String classLabel, double probability, f
         return new HeadCell(headName, Integer.toString(classIndex), probability, map);
     }
 
-    /** The caption, e.g. {@code "left: Trouser 0.93"}. */
+    /**
+     * A column combining several heads' maps (see {@code HeadCombiner}): no class, no probability.
+     *
+     * @param name e.g. {@code "combined(mean)"}: the column title and the caption
+     */
+    public static HeadCell combined(String name, float[][] map) {
+        return new HeadCell(name, "", Double.NaN, map);
+    }
+
+    /** The caption, e.g. {@code "left: Trouser 0.93"}, or {@code "combined(mean)"}. */
     public String label() {
-        String label = headName + ": " + classLabel;
+        String label = classLabel.isEmpty() ? headName : headName + ": " + classLabel;
         return Double.isNaN(probability) ? label : label + String.format(Locale.ROOT, " %.2f", probability);
     }
 }

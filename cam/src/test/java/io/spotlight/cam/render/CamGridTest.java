@@ -154,6 +154,7 @@ class CamGridTest {
         assertEquals("left: Trouser 0.93", new HeadCell("left", "Trouser", 0.926, new float[1][1]).label());
         assertEquals("right: 3 0.50", HeadCell.of("right", 3, 0.5, new float[1][1]).label());
         assertEquals("left: Trouser", new HeadCell("left", "Trouser", Double.NaN, new float[1][1]).label());
+        assertEquals("combined(mean)", HeadCell.combined("combined(mean)", new float[1][1]).label(), "no class, no probability");
         assertThrows(IllegalArgumentException.class, () -> new HeadCell("left", "Trouser", 1.2, new float[1][1]));
         assertThrows(IllegalArgumentException.class, () -> new HeadCell("left", null, 0.5, new float[1][1]));
     }

@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./spotlight explain --model RUN_DIR --images PATH... --out DIR}: CAM overlays of a trained
- * run for image files. Prints a table (image, head, class, probability, peak), then the images
- * that failed; exits 1 if any did.
+ * run for image files. Prints a table (image, head, class, probability, peak; with {@code --combine}
+ * a {@code combined(...)} row per image too), then the images that failed; exits 1 if any did.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = "Explain a trained run's predictions on image files with CAM overlays and grids.")
@@ -37,13 +37,18 @@ public final class ExplainCommand implements Callable<Integer> {
             description = "jet or viridis (default: ${DEFAULT-VALUE})")
     String colormap;
 
+    @Option(names = "--combine", defaultValue = ExplainOptions.DEFAULT_COMBINE,
+            description = "none, mean, max or confidence: one more overlay and table row combining the heads' maps,"
+                    + " each over its own maximum; models with several heads only (default: ${DEFAULT-VALUE})")
+    String combine;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "where NAME-grid.png and NAME-composite.png go")
     Path out;
 
     @Override
     public Integer call() {
         try (RunModel run = RunModel.load(model)) {
-            Explainer explainer = new Explainer(run, new ExplainOptions(method, target, layer, colormap));
+            Explainer explainer = new Explainer(run, new ExplainOptions(method, target, layer, colormap, combine));
             ExplainResult result = explainer.explain(images, out);
             System.out.println(result.method() + " at layer " + result.layer() + " of " + model);
             System.out.print(result.table());

@@ -10,7 +10,7 @@ import java.util.Locale;
  * failed with their reasons, and the files written.
  *
  * @param layer the layer the maps were taken at, as resolved (e.g. {@code trunk/0})
- * @param rows one per explained image and head, in input order then head order
+ * @param rows one per explained image and head, in input order then head order (then a combined row)
  * @param failures images that could not be explained, in input order
  * @param written the PNG files written
  */
@@ -26,15 +26,19 @@ public record ExplainResult(String method, String layer, List<Row> rows, List<Fa
      *
      * @param image the input file
      * @param name the stem the output files are named after ({@code NAME-grid.png})
-     * @param classIndex the explained class
-     * @param className its name
-     * @param probability the head's softmax probability of that class
+     * @param head the head, or e.g. {@code combined(mean)} for the heads' combined map
+     * @param classIndex the explained class, or {@link #NO_CLASS} for a combined map
+     * @param className its name; for a combined map {@code -}, or the heads' weights
+     * @param probability the head's softmax probability of that class; NaN for a combined map
      * @param peakRow row of the map's maximum after bilinear upsampling to the input size, in input pixels
      *     (the first in row order on ties, so (0, 0) for a constant map)
      * @param peakColumn column of that maximum
      */
     public record Row(Path image, String name, String head, int classIndex, String className, double probability,
-            int peakRow, int peakColumn) {}
+            int peakRow, int peakColumn) {
+        /** The class index of a row that explains no single class (a combination of heads). */
+        public static final int NO_CLASS = -1;
+    }
 
     /** An image that could not be explained, and why. */
     public record Failure(Path image, String reason) {}
@@ -49,8 +53,10 @@ public record ExplainResult(String method, String layer, List<Row> rows, List<Fa
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"image", "head", "class", "probability", "peak (row, col)"});
         for (Row r : rows) {
-            lines.add(new String[] {r.image().getFileName().toString(), r.head(), r.classIndex() + " " + r.className(),
-                String.format(Locale.ROOT, "%.4f", r.probability()), "(" + r.peakRow() + ", " + r.peakColumn() + ")"});
+            lines.add(new String[] {r.image().getFileName().toString(), r.head(),
+                r.classIndex() == Row.NO_CLASS ? r.className() : r.classIndex() + " " + r.className(),
+                Double.isNaN(r.probability()) ? "-" : String.format(Locale.ROOT, "%.4f", r.probability()),
+                "(" + r.peakRow() + ", " + r.peakColumn() + ")"});
         }
         int[] widths = new int[lines.get(0).length];
         for (String[] l : lines) {

@@ -3,6 +3,7 @@ package io.spotlight.trainer.explain;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import io.spotlight.cam.CamException;
+import io.spotlight.cam.map.HeadCombiner;
 import io.spotlight.cam.method.CamMethod;
 import io.spotlight.cam.method.CamMethods;
 import io.spotlight.cam.model.LayerPath;
@@ -30,6 +31,8 @@ final class ExplainSetup {
     /** The layer as the model resolves it (alias replaced by its path). */
     final String layer;
     final Colormap colormap;
+    /** The heads' combination for one more overlay and row, or null: none asked for, or one head only. */
+    final HeadCombiner combine;
 
     ExplainSetup(RunModel run, ExplainOptions options) {
         this.method = method(options.method());
@@ -37,6 +40,9 @@ final class ExplainSetup {
         this.target = target(options.target(), run.heads());
         this.needsLabels = options.target() != null && options.target().trim().equals("label");
         this.layer = layer(run, options.layer());
+        HeadCombiner c = combine(options.combine());
+        // one head's combination is that head again: no column or row that repeats it
+        this.combine = run.heads().size() > 1 ? c : null;
         if (method.name().equals("cam")) {
             checkCamHeads(run);
         }
@@ -47,6 +53,14 @@ final class ExplainSetup {
             return CamMethods.byName(name == null ? ExplainOptions.DEFAULT_METHOD : name);
         } catch (CamException e) {
             throw new ExplainException("--method: " + e.getMessage(), e);
+        }
+    }
+
+    private static HeadCombiner combine(String name) {
+        try {
+            return HeadCombiner.byNameOrNone(name == null ? ExplainOptions.DEFAULT_COMBINE : name).orElse(null);
+        } catch (CamException e) {
+            throw new ExplainException("--combine: " + e.getMessage(), e);
         }
     }
 

@@ -9,6 +9,7 @@ import io.spotlight.cam.CamException;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
 import io.spotlight.cam.map.CamMaps;
+import io.spotlight.cam.map.HeadCombiner;
 import io.spotlight.cam.render.CamGrid;
 import io.spotlight.cam.render.HeadCell;
 import io.spotlight.cam.render.HeadComposite;
@@ -30,7 +31,9 @@ import java.util.Set;
 /**
  * Post-hoc explanations of a trained run: for each input image, every head's CAM for its target
  * class, written as {@code NAME-grid.png} (input, then one labelled overlay per head) and {@code
- * NAME-composite.png} (all heads in one image, one colour each), plus a table row per head.
+ * NAME-composite.png} (all heads in one image, one colour each), plus a table row per head. With
+ * {@link ExplainOptions#combine} a model with several heads gets one more grid column and table
+ * row: the heads' maps combined ({@link HeadCombiner}), named e.g. {@code combined(mean)}.
  *
  * <p>Options are checked when the explainer is made ({@link ExplainException}); a problem with
  * one image only fails that image, and the rest of the batch is still explained.
@@ -156,12 +159,42 @@ public final class Explainer {
                 cells.add(new HeadCell(head.name(), head.classNames().get(cls), Math.max(0, Math.min(1, p)), shown));
                 maps.add(shown);
             }
+            if (setup.combine != null) {
+                float[][] combined = CamMaps.toHostRows(
+                        setup.combine.combine(r, setup.layer, names(heads)).get(0).toType(DataType.FLOAT32, false));
+                int[] peak = peak(combined, height, width);
+                rows.add(new ExplainResult.Row(file, name, setup.combine.label(), ExplainResult.Row.NO_CLASS,
+                        combinedClass(r, heads), Double.NaN, peak[0], peak[1]));
+                cells.add(HeadCell.combined(setup.combine.label(), combined));
+            }
             BufferedImage input = Images.fromGray(grey);
             BufferedImage grid = CamGrid.builder().cellScale(CELL_SCALE).colormap(setup.colormap)
                     .addRow(rowLabel(file, labels, heads), input, cells).render();
             BufferedImage composite = HeadComposite.withDefaults().render(Images.upscaleNearest(input, CELL_SCALE), maps);
             return new Explained(rows, grid, composite);
         }
+    }
+
+    private static List<String> names(List<Head> heads) {
+        return heads.stream().map(Head::name).toList();
+    }
+
+    /**
+     * The class column of a combined row: no single class; for confidence weighting the weight each
+     * head got (its probability over the heads' sum), so the row says which head dominates.
+     */
+    private String combinedClass(CamResult r, List<Head> heads) {
+        if (setup.combine != HeadCombiner.CONFIDENCE) {
+            return "-";
+        }
+        List<NDArray> p = new ArrayList<>();
+        heads.forEach(h -> p.add(r.probabilities(h.name())));
+        float[] w = HeadCombiner.confidenceWeights(p).toType(DataType.FLOAT32, false).toFloatArray(); // [H, 1]
+        StringBuilder text = new StringBuilder("weights");
+        for (int h = 0; h < heads.size(); h++) {
+            text.append(String.format(java.util.Locale.ROOT, " %s=%.2f", heads.get(h).name(), w[h]));
+        }
+        return text.toString();
     }
 
     private static void checkLabels(Map<String, Integer> labels, List<Head> heads) throws ImageRejected {

@@ -118,7 +118,16 @@ public final class GuidanceFactory {
         return heads;
     }
 
+    /**
+     * The dilation in pixels. Digits in a string count too: overriding a file's {@code dilation =
+     * rf} on the command line ({@code ...dilation=0}) keeps the key's string type, so the number
+     * arrives as the string "0".
+     */
     private static int pixels(Cfg t, int min) {
-        return t.getInt("dilation", min, 64);
+        String text = t.getString("dilation").strip();
+        if (text.matches("\\d{1,2}") && Integer.parseInt(text) >= min && Integer.parseInt(text) <= 64) {
+            return Integer.parseInt(text);
+        }
+        return t.getInt("dilation", min, 64); // anything else: the error naming the key, the range and the value
     }
 }

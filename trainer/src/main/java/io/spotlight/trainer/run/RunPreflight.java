@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * The checks a run can make from its config alone, before its directory is created and before any
  * data is decoded: the model builds for the data set's heads, every guidance term's lambda, heads
- * and layer fit that model, the snapshot layer and method exist, and a configured weights file is there.
+ * and layer fit that model, the snapshot layer, method and head combination exist, and a
+ * configured weights file is there.
  * A mistake of this kind then costs a second and leaves nothing behind, instead of an output
  * directory holding a failed run after the data set was loaded (or, for the snapshot layer,
  * after a whole epoch). The run itself checks all of it again.
@@ -33,6 +34,7 @@ public final class RunPreflight {
         } catch (CamException e) {
             throw new SpotlightConfigError("snapshot.method: " + e.getMessage(), e);
         }
+        CamSnapshotListener.combiner(cfg);
         ModelWeights.configured(cfg.at("model"));
     }
 }

@@ -105,6 +105,14 @@ class ExplainerTest {
     }
 
     @Test
+    void aOneHeadModelGetsNoCombinedColumnOrRow(@TempDir Path out) throws Exception {
+        ExplainResult r = new Explainer(run, ExplainOptions.defaults().withCombine("mean")).explain(good.subList(0, 1), out);
+        assertEquals(List.of("label"), r.rows().stream().map(ExplainResult.Row::head).toList(), "one head's combination is itself");
+        BufferedImage grid = ImageIO.read(out.resolve("coat_label4-grid.png").toFile());
+        assertEquals(CamGrid.GAP + 2 * (28 * Explainer.CELL_SCALE + CamGrid.GAP), grid.getWidth());
+    }
+
+    @Test
     void everyMethodWorksPostHocIncludingScoreCam(@TempDir Path out) {
         for (String method : List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam", "scorecam")) {
             for (String layer : List.of("conv1", "conv2")) {

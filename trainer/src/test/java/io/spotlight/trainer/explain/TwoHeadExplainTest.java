@@ -8,10 +8,19 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.spotlight.cam.CamComputer;
+import io.spotlight.cam.CamRequest;
+import io.spotlight.cam.CamResult;
+import io.spotlight.cam.map.HeadCombiner;
+import io.spotlight.cam.method.CamMethods;
 import io.spotlight.cam.render.CamGrid;
+import io.spotlight.cam.render.HostMaps;
+import io.spotlight.cam.target.Targets;
+import io.spotlight.trainer.run.HostCombination;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +87,81 @@ class TwoHeadExplainTest {
         ExplainResult r = new Explainer(run, ExplainOptions.defaults().withMethod("scorecam")).explain(List.of(pair), out);
         assertTrue(r.ok(), r.failureReport());
         assertEquals(List.of("left", "right"), r.rows().stream().map(ExplainResult.Row::head).toList());
+    }
+
+    @Test
+    void combineMeanAddsAColumnAndARowAtThePeakOfTheHeadsNormalisedMean(@TempDir Path out) throws Exception {
+        ExplainResult r = explainCombined("mean-pair.png", 14, HeadCombiner.MEAN, out);
+        assertEquals(List.of("left", "right", "combined(mean)"), r.rows().stream().map(ExplainResult.Row::head).toList());
+        ExplainResult.Row combined = r.rows().get(2);
+        assertEquals(ExplainResult.Row.NO_CLASS, combined.classIndex());
+        assertEquals("-", combined.className());
+        assertTrue(Double.isNaN(combined.probability()));
+        BufferedImage grid = ImageIO.read(out.resolve("mean-pair-grid.png").toFile());
+        assertEquals(CamGrid.GAP + 4 * (56 * Explainer.CELL_SCALE + CamGrid.GAP), grid.getWidth(), "input, left, right, combined");
+        String line = r.table().lines().filter(l -> l.contains("combined(mean)")).findFirst().orElseThrow();
+        assertTrue(line.matches("mean-pair\\.png\\s+combined\\(mean\\)\\s+-\\s+-\\s+\\(\\d+, \\d+\\)\\s*"), line);
+    }
+
+    @Test
+    void combineConfidenceWeighsEachHeadByItsProbabilityOverTheSum(@TempDir Path out) throws Exception {
+        ExplainResult r = explainCombined("conf-pair.png", 15, HeadCombiner.CONFIDENCE, out);
+        double left = r.rows().get(0).probability();
+        double right = r.rows().get(1).probability();
+        ExplainResult.Row combined = r.rows().get(2);
+        assertEquals("combined(confidence)", combined.head());
+        assertEquals(String.format(java.util.Locale.ROOT, "weights left=%.2f right=%.2f", left / (left + right),
+                right / (left + right)), combined.className());
+    }
+
+    /**
+     * Explains one generated pair image with {@code --combine how} and checks that the combined
+     * row's peak is where the host-computed combination of the per-head maps peaks.
+     */
+    private static ExplainResult explainCombined(String name, long seed, HeadCombiner how, Path out) throws Exception {
+        Path pair = TinyRun.writePng(TinyRun.greyImage(56, 28, seed), images.resolve(name));
+        Explainer explainer = new Explainer(run, ExplainOptions.defaults().withCombine(how.name().toLowerCase(java.util.Locale.ROOT)));
+        ExplainResult r = explainer.explain(List.of(pair), out);
+        assertTrue(r.ok(), r.failureReport());
+        assertEquals(3, r.rows().size(), "left, right, combined");
+        assertPeakOf(expected(pair, explainer.layer(), how), r.rows().get(2));
+        return r;
+    }
+
+    @Test
+    void anUnknownCombinationFailsNamingTheOptionAndTheChoices() {
+        ExplainException e = org.junit.jupiter.api.Assertions.assertThrows(ExplainException.class,
+                () -> new Explainer(run, ExplainOptions.defaults().withCombine("avg")));
+        assertTrue(e.getMessage().startsWith("--combine:") && e.getMessage().contains("none, mean, max or confidence"),
+                e.getMessage());
+    }
+
+    /** The combined map of {@code image}, from the CAM code's per-head maps, combined on the host. */
+    private static float[][] expected(Path image, String layer, HeadCombiner how) throws Exception {
+        float[][] grey = GreyImages.read(image, 28, 56);
+        float[] flat = new float[28 * 56];
+        for (int y = 0; y < 28; y++) {
+            System.arraycopy(grey[y], 0, flat, y * 56, 56);
+        }
+        try (NDManager m = run.model().getNDManager().newSubManager()) {
+            CamResult r = new CamComputer(run.camModel()).compute(run.parameters(), m.create(flat, new Shape(1, 1, 28, 56)),
+                    Map.of(), CamRequest.builder().layer(layer).method(CamMethods.byName(ExplainOptions.DEFAULT_METHOD))
+                            .target(Targets.predicted()).training(false).build());
+            return HostCombination.of(r, layer, List.of("left", "right"), 0, how);
+        }
+    }
+
+    /** The row's peak is where the expected map, upsampled to the input, is largest (to float rounding). */
+    private static void assertPeakOf(float[][] expected, ExplainResult.Row row) {
+        float[][] up = HostMaps.resizeBilinear(expected, 28, 56);
+        float max = 0;
+        for (float[] line : up) {
+            for (float v : line) {
+                max = Math.max(max, v);
+            }
+        }
+        assertTrue(max > 0, "the heads look somewhere");
+        assertEquals(max, up[row.peakRow()][row.peakColumn()], 1e-5, "peak at (" + row.peakRow() + ", " + row.peakColumn() + ")");
     }
 
     private static float[][] softmax(Path image) throws Exception {
