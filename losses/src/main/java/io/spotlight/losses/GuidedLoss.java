@@ -1,6 +1,7 @@
 package io.spotlight.losses;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -130,39 +131,37 @@ public final class GuidedLoss {
             ceTotal = ceTotal == null ? ce.get(head) : ceTotal.add(ce.get(head));
         }
 
-        Map<String, NDArray> penalties = new LinkedHashMap<>();
+        Map<String, NDArray> vectors = new LinkedHashMap<>();
+        Map<String, List<String>> vectorHeads = new LinkedHashMap<>();
         Map<String, Double> weights = new LinkedHashMap<>();
         NDArray penaltyTotal = null;
         if (annotated) {
             for (PenaltyTerm t : terms) {
+                List<String> heads = new ArrayList<>();
                 for (String head : model.headNames()) {
-                    if (!t.guides(head)) {
-                        continue;
+                    if (t.guides(head)) {
+                        heads.add(head);
                     }
-                    NDArray mask = require(allowed, head, "allowed mask");
-                    NDArray has = require(hasMask, head, "has-mask flags").toType(outputs.get(head).getDataType(), false);
-                    NDArray perSample;
-                    if (t.isInputGradient()) {
-                        RegionMasks m = RegionMasks.fit(mask, has, x.get(":, 0, :, :"), t.dilation(), "mask of head '" + head + "'");
-                        perSample = rrr.perSample(outputs.get(head), x, m.forbiddenAtMap());
-                    } else {
-                        NDArray map = cams.get(groupKey(t)).map(head, t.layer());
-                        RegionMasks m = RegionMasks.fit(mask, has, map, t.dilation(), "mask of head '" + head + "'");
-                        perSample = mapPenalties.get(t.name()).perSample(map, m);
-                    }
-                    NDArray p = perSample.mul(has).sum().div(has.sum().maximum(1));
-                    String key = t.name() + "/" + head;
-                    penalties.put(key, p);
-                    double w = t.lambda() * scale(key, ce.get(head), p);
-                    weights.put(key, w);
-                    if (w != 0) {
-                        // a Java double would promote the 0-dim float32 penalty (and the loss) to float64
-                        NDArray weighted = p.mul(p.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64 ? (Number) w : (Number) (float) w);
-                        penaltyTotal = penaltyTotal == null ? weighted : penaltyTotal.add(weighted);
-                    }
+                }
+                NDArray p = termPenalties(t, heads, x, outputs, cams, allowed, hasMask); // [H]
+                vectors.put(t.name(), p);
+                vectorHeads.put(t.name(), heads);
+                double[] w = new double[heads.size()];
+                boolean any = false;
+                for (int i = 0; i < heads.size(); i++) {
+                    String key = t.name() + "/" + heads.get(i);
+                    double wi = t.lambda() * scale(key, ce.get(heads.get(i)), p, i);
+                    weights.put(key, wi);
+                    w[i] = wi;
+                    any |= wi != 0;
+                }
+                if (any) {
+                    NDArray weighted = heads.size() == 1 ? p.mul(number(p, w[0])).sum() : p.mul(weightVector(p, w)).sum();
+                    penaltyTotal = penaltyTotal == null ? weighted : penaltyTotal.add(weighted);
                 }
             }
         }
+        Map<String, NDArray> penalties = new SlicedPenalties(vectors, vectorHeads);
         NDArray total = penaltyTotal == null ? ceTotal : ceTotal.add(penaltyTotal);
         List<NDArray> roots = null;
         List<NDArray> rootGrads = null;
@@ -178,6 +177,63 @@ public final class GuidedLoss {
         }
         return new Result(total, ce, penalties, weights, outputs, cams.isEmpty() ? null : cams.values().iterator().next(), annotated,
                 roots, rootGrads);
+    }
+
+    /**
+     * One term's penalty for each of {@code heads}, [H]: the mean over each head's annotated
+     * samples. The heads' maps, masks and flags are stacked along the batch axis, so a term costs
+     * the same number of ops whatever the number of heads (a guided step's overhead is mostly
+     * per-op, not arithmetic); masks of different shapes take the per-head path, whose errors name
+     * the head.
+     */
+    private NDArray termPenalties(PenaltyTerm t, List<String> heads, NDArray x, Map<String, NDArray> outputs,
+            Map<String, CamResult> cams, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
+        List<NDArray> masks = new ArrayList<>();
+        List<NDArray> has = new ArrayList<>();
+        List<NDArray> maps = new ArrayList<>();
+        for (String head : heads) {
+            masks.add(require(allowed, head, "allowed mask"));
+            has.add(require(hasMask, head, "has-mask flags").toType(outputs.get(head).getDataType(), false));
+            maps.add(t.isInputGradient() ? null : cams.get(groupKey(t)).map(head, t.layer()));
+        }
+        boolean stack = heads.size() > 1 && !t.isInputGradient()
+                && masks.stream().allMatch(m -> m.getShape().equals(masks.get(0).getShape()))
+                && has.stream().allMatch(h -> h.getShape().equals(has.get(0).getShape()));
+        if (!stack) {
+            List<NDArray> perHead = new ArrayList<>();
+            for (int i = 0; i < heads.size(); i++) {
+                String what = "mask of head '" + heads.get(i) + "'";
+                NDArray perSample;
+                if (t.isInputGradient()) {
+                    RegionMasks m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
+                    perSample = rrr.perSample(outputs.get(heads.get(i)), x, m.forbiddenAtMap());
+                } else {
+                    perSample = mapPenalties.get(t.name()).perSample(maps.get(i),
+                            RegionMasks.fit(masks.get(i), has.get(i), maps.get(i), t.dilation(), what));
+                }
+                NDArray h = has.get(i);
+                perHead.add(perSample.mul(h).sum().div(h.sum().maximum(1)));
+            }
+            return perHead.size() == 1 ? perHead.get(0).reshape(1) : NDArrays.stack(new NDList(perHead));
+        }
+        int n = heads.size();
+        NDArray map = NDArrays.concat(new NDList(maps));
+        NDArray h = NDArrays.concat(new NDList(has));
+        NDArray perSample = mapPenalties.get(t.name()).perSample(map,
+                RegionMasks.fit(NDArrays.concat(new NDList(masks)), h, map, t.dilation(), "masks of heads " + heads));
+        NDArray flags = h.reshape(n, -1);
+        return perSample.mul(h).reshape(n, -1).sum(new int[] {1}).div(flags.sum(new int[] {1}).maximum(1));
+    }
+
+    /** λ·scale per head as an array of the penalty's type and device. */
+    private static NDArray weightVector(NDArray like, double[] w) {
+        NDArray v = like.getManager().create(w);
+        return v.toType(like.getDataType(), false).toDevice(like.getDevice(), false);
+    }
+
+    /** A Java double would promote a float32 penalty (and the loss) to float64. */
+    private static Number number(NDArray like, double w) {
+        return like.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64 ? (Number) w : (Number) (float) w;
     }
 
     /** The request for one group of CAM terms: their layers, the heads they guide, their method. */
@@ -207,13 +263,13 @@ public final class GuidedLoss {
         return CROSS_ENTROPY.evaluate(new NDList(labels), new NDList(logits));
     }
 
-    private double scale(String key, NDArray ce, NDArray penalty) {
+    private double scale(String key, NDArray ce, NDArray penalties, int index) {
         if (!autoScale) {
             return 1;
         }
         Double s = scales.get(key);
         if (s == null) {
-            double p = scalar(penalty);
+            double p = scalar(penalties.get(index));
             if (!(p > 1e-12)) {
                 return 1; // not fixed until the penalty is measurable
             }

@@ -142,4 +142,24 @@ class GuidedLossTest {
         GuidedLoss.Result r = new GuidedLoss(model, List.of(onlyB), false).evaluate(ps, x, labels, allowed, has(1, 1, 1), true);
         assertEquals(java.util.Set.of("share-b/b"), r.penalties().keySet());
     }
+
+    @Test
+    void eachHeadsPenaltyIsItsOwnMapsShareUnderItsOwnMaskAndFlags() {
+        // the heads are stacked into one computation; each must still get exactly its own penalty
+        NDArray maskB = manager.ones(new Shape(3, 1, 6, 6));
+        maskB.set(new ai.djl.ndarray.index.NDIndex(":, :, 3:, 3:"), 0);
+        Map<String, NDArray> masks = Map.of("a", allowed.get("a"), "b", maskB);
+        Map<String, NDArray> flags = Map.of("a", manager.create(new float[] {1, 0, 1}), "b", manager.create(new float[] {0, 1, 1}));
+        PenaltyTerm term = PenaltyTerm.cam("outside_share", "hirescam", "trunk/0", 1, 1);
+        GuidedLoss.Result r = new GuidedLoss(model, List.of(term), false).evaluate(ps, x, labels, masks, flags, true);
+        for (String head : List.of("a", "b")) {
+            NDArray map = r.cam().map(head, "trunk/0");
+            NDArray has = flags.get(head).toType(DataType.FLOAT64, false);
+            NDArray perSample = new OutsideShare().perSample(map, RegionMasks.fit(masks.get(head), has, map, 1, head));
+            double expected = perSample.mul(has).sum().getDouble() / has.sum().getDouble();
+            assertEquals(expected, r.penalties().get(term.name() + "/" + head).getDouble(), 1e-12, head);
+        }
+        assertTrue(Math.abs(r.penalties().get(term.name() + "/a").getDouble() - r.penalties().get(term.name() + "/b").getDouble()) > 1e-6,
+                "different masks and flags give different penalties");
+    }
 }

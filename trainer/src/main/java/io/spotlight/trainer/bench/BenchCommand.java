@@ -125,35 +125,30 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * RSS growth over {@code rssSteps} guided steps (2 heads, small CNN), after 1,000 warm-up steps:
-     * the earlier cases free memory that these steps reuse first, so a short warm-up reports a
-     * negative growth.
+     * RSS growth over {@code rssSteps} guided steps (2 heads, small CNN, the default guided
+     * variant) after 1,000 warm-up steps, measured by {@link RssProbe} in a JVM of its own.
      */
-    private double rssGrowth() {
-        try (StepBench bench = new StepBench(smallCnn(2), new Shape(64, 1, 28, 28), FEATURES.smallCnnLayer(), 1, FEATURES.mode())) {
-            GuidedStepper stepper = bench::guidedStep;
-            for (int i = 0; i < Math.min(1000, rssSteps); i++) {
-                stepper.step();
-            }
-            System.gc();
-            double start = StepBench.rssMb();
-            System.out.printf("RSS after warm-up: %.1f MB%n", start);
-            for (int i = 1; i <= rssSteps; i++) {
-                stepper.step();
-                if (i % 1000 == 0) {
-                    System.out.printf("RSS after %d guided steps: %.1f MB%n", i, StepBench.rssMb());
+    private double rssGrowth() throws java.io.IOException, InterruptedException {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(javaBin, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-Dai.djl.offline=true",
+                "-cp", System.getProperty("java.class.path"), RssProbe.class.getName(), Integer.toString(rssSteps))
+                .redirectErrorStream(true).start();
+        double growth = Double.NaN;
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("growth_mb=")) {
+                    growth = Double.parseDouble(line.substring("growth_mb=".length()));
+                    System.out.printf("RSS growth over %d guided steps: %.1f MB%n", rssSteps, growth);
+                } else if (line.startsWith("RSS")) {
+                    System.out.println(line);
                 }
             }
-            System.gc();
-            double growth = StepBench.rssMb() - start;
-            System.out.printf("RSS growth over %d guided steps: %.1f MB%n", rssSteps, growth);
-            return growth;
         }
-    }
-
-    @FunctionalInterface
-    private interface GuidedStepper {
-        void step();
+        if (p.waitFor() != 0 || Double.isNaN(growth)) {
+            throw new IllegalStateException("the RSS probe JVM failed (exit " + p.exitValue() + ")");
+        }
+        return growth;
     }
 
     private static List<Head> heads(int n) {
@@ -164,7 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
         return heads;
     }
 
-    private static MultiHeadBlock smallCnn(int n) {
+    static MultiHeadBlock smallCnn(int n) {
         return ModelFactory.build(new Cfg(ConfigFactory.parseString("name = small-cnn, channels = [16, 32], hidden = 64")), heads(n)).block();
     }
 
