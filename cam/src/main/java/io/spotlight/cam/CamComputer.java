@@ -73,7 +73,7 @@ public final class CamComputer {
      * explained classes.
      */
     public record Pass(List<String> heads, List<Integer> headIndices, List<LayerPath> layers, Taps taps,
-            Map<String, NDArray> outputs, Map<String, NDArray> classes) {}
+            Map<String, NDArray> outputs, ExplainedClasses classes) {}
 
     /** The forward pass of {@link #compute}, for callers that bring their own gradients ({@link #maps}). */
     public Pass forward(ParameterStore ps, NDArray input, Map<String, NDArray> labels, CamRequest request) {
@@ -88,14 +88,11 @@ public final class CamComputer {
         }
         Taps taps = model.forward(ps, input, request.training(), layers);
         Map<String, NDArray> outputs = new LinkedHashMap<>();
-        Map<String, NDArray> classes = new LinkedHashMap<>();
         for (int i = 0; i < heads.size(); i++) {
-            String head = heads.get(i);
-            NDArray logits = taps.output(headIdx.get(i));
-            outputs.put(head, logits);
-            classes.put(head, request.target(head).classes(logits, labels.get(head), head));
+            outputs.put(heads.get(i), taps.output(headIdx.get(i)));
         }
-        return new Pass(List.copyOf(heads), List.copyOf(headIdx), List.copyOf(layers), taps, outputs, classes);
+        return new Pass(List.copyOf(heads), List.copyOf(headIdx), List.copyOf(layers), taps, outputs,
+                new ExplainedClasses(outputs, labels, request));
     }
 
     /**
@@ -118,7 +115,8 @@ public final class CamComputer {
                 CamContext context = new CamContext(
                         a,
                         grads == null ? null : grads.get(i).get(l),
-                        pass.classes().get(head),
+                        // only CAM and Score-CAM read them; gradient methods get theirs from the score
+                        method.usesGradients() ? null : pass.classes().get(head),
                         head,
                         layer.name(),
                         model.headBlock(h) != null ? model.headBlock(h) : model.block(),

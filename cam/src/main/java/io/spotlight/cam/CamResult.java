@@ -14,7 +14,7 @@ public final class CamResult {
     private final List<String> layers;
     private final Map<String, NDArray> outputs;
     private final Map<String, Map<String, LayerMap>> maps;
-    private final Map<String, NDArray> classes;
+    private final ExplainedClasses classes;
     /** Filled on first use: a training step never reads them, explanations and snapshots do. */
     private final Map<String, NDArray> probabilities = new java.util.HashMap<>();
 
@@ -23,7 +23,7 @@ public final class CamResult {
             List<String> layers,
             Map<String, NDArray> outputs,
             Map<String, Map<String, LayerMap>> maps,
-            Map<String, NDArray> classes) {
+            ExplainedClasses classes) {
         this.heads = heads;
         this.layers = layers;
         this.outputs = outputs;
@@ -72,12 +72,13 @@ public final class CamResult {
 
     /** The explained class per sample (int64 [B]), or null for a non-class target. */
     public NDArray classes(String head) {
+        get(outputs, head, "classes"); // names the computed heads when asked for another
         return classes.get(head);
     }
 
     /** Softmax probability of the explained class per sample [B], detached; null for non-class targets. */
     public synchronized NDArray probabilities(String head) {
-        NDArray cls = classes.get(head);
+        NDArray cls = classes(head);
         if (cls == null) {
             return null;
         }

@@ -10,7 +10,9 @@ import java.util.function.BiFunction;
  *
  * @param activations the layer's output A [B, K, h, w]
  * @param gradients d(score)/dA [B, K, h, w], or null for methods that use none
- * @param classes the explained class per sample (int64 [B]), or null for non-class targets
+ * @param classes the explained class per sample (int64 [B]) for methods that use no gradients
+ *     (CAM, Score-CAM); null for non-class targets and for gradient methods, whose target is in
+ *     their gradients
  * @param head the head's name
  * @param layer the layer's name
  * @param headBlock the head's block (the whole model for single-head models), for CAM's weights
