@@ -12,7 +12,6 @@ import io.spotlight.cam.method.CamMethod;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.model.LayerPath;
 import io.spotlight.cam.model.Taps;
-import io.spotlight.cam.target.CamTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
