@@ -30,12 +30,12 @@ import java.util.Map;
  * P_h}, so that lambda = 1 means "as strong as the cross-entropy at the start of training".
  */
 public final class GuidedLoss {
+    private static final Loss CROSS_ENTROPY = Loss.softmaxCrossEntropyLoss();
     private final CamModel model;
     private final CamComputer computer;
     private final List<PenaltyTerm> terms;
     private final boolean autoScale;
     private final Map<String, Double> scales = new HashMap<>();
-    private static final Loss CROSS_ENTROPY = Loss.softmaxCrossEntropyLoss();
     private final InputGradientPenalty rrr = new InputGradientPenalty();
     /** Fixed by the terms: resolved once, not on every step. */
     private final Map<String, List<PenaltyTerm>> camGroups;
@@ -123,12 +123,12 @@ public final class GuidedLoss {
                 outputs.put(model.headNames().get(h), taps.output(h));
             }
         }
-        NDArray ceTotal = null;
-        for (String head : model.headNames()) {
-            if (!ce.containsKey(head)) {
+        NDArray ceTotal = fast == null ? null : fast.crossEntropyTotal();
+        if (ceTotal == null) {
+            for (String head : model.headNames()) {
                 ce.put(head, crossEntropy(outputs.get(head), labels.get(head), head));
+                ceTotal = ceTotal == null ? ce.get(head) : ceTotal.add(ce.get(head));
             }
-            ceTotal = ceTotal == null ? ce.get(head) : ceTotal.add(ce.get(head));
         }
 
         Map<String, NDArray> vectors = new LinkedHashMap<>();

@@ -76,8 +76,8 @@ final class ReusedCrossEntropyGradient {
         return new ReusedCrossEntropyGradient(model, computer, layer);
     }
 
-    /** What the fast path computed: the maps and the backward it leaves to {@link GuidedLoss.Result#backward}. */
-    record Outcome(CamResult cams, List<NDArray> roots, List<NDArray> grads) {}
+    /** What the fast path computed: the maps, the summed cross-entropy, and the backward it leaves to {@link GuidedLoss.Result#backward}. */
+    record Outcome(CamResult cams, NDArray crossEntropyTotal, List<NDArray> roots, List<NDArray> grads) {}
 
     /**
      * The forward pass, maps and gradients of one batch.
@@ -120,6 +120,6 @@ final class ReusedCrossEntropyGradient {
         // roots: each head's activations (receiving dCE/dA), then the parameters after the layer
         // (receiving their cross-entropy gradients); GuidedLoss puts the penalty first
         List<NDArray> roots = new ArrayList<>(inputs);
-        return new Outcome(cams, roots, grads);
+        return new Outcome(cams, total, roots, grads);
     }
 }

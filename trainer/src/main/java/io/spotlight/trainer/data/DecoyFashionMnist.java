@@ -58,18 +58,6 @@ public final class DecoyFashionMnist extends FashionMnistBasedDataset {
         return new Builder();
     }
 
-    /** {@inheritDoc} */
-    @Override
-    public List<Head> heads() {
-        return singleHead();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Shape imageShape() {
-        return IMAGE_SHAPE;
-    }
-
     /** @return the decoy options in use */
     public DecoyOptions decoyOptions() {
         return decoy;

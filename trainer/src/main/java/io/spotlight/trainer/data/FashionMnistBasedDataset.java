@@ -95,9 +95,16 @@ public abstract class FashionMnistBasedDataset extends AbstractGuidedDataset {
         return new Shape(1, FashionMnistArrays.SIDE, FashionMnistArrays.SIDE);
     }
 
-    /** @return a single "label" head */
-    protected static List<Head> singleHead() {
+    /** One head, {@code label}; data sets with more heads override this. */
+    @Override
+    public List<Head> heads() {
         return List.of(LABEL_HEAD);
+    }
+
+    /** One 28×28 one-channel image; data sets of another shape override this. */
+    @Override
+    public Shape imageShape() {
+        return singleImageShape();
     }
 
     /**

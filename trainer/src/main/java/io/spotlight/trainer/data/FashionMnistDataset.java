@@ -25,18 +25,6 @@ public final class FashionMnistDataset extends FashionMnistBasedDataset {
 
     /** {@inheritDoc} */
     @Override
-    public List<Head> heads() {
-        return singleHead();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Shape imageShape() {
-        return IMAGE_SHAPE;
-    }
-
-    /** {@inheritDoc} */
-    @Override
     public GuidedSample sample(int index) {
         availableSize();
         int item = pool[index];
