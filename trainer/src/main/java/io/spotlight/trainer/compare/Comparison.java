@@ -9,7 +9,6 @@ import io.spotlight.trainer.config.ConfigRenderer;
 import io.spotlight.trainer.config.RunDirectories;
 import io.spotlight.trainer.config.SpotlightConfigError;
 import io.spotlight.trainer.run.DatasetFactory;
-import io.spotlight.trainer.run.GuidedTraining;
 import io.spotlight.trainer.run.RunFilesListener;
 import io.spotlight.trainer.run.RunLauncher;
 import io.spotlight.trainer.run.RunPreflight;
@@ -133,34 +132,17 @@ public final class Comparison {
         return comparison;
     }
 
-    /**
-     * A few steps of the baseline and the default guided variant in a throwaway directory, so that
-     * the first variant's wall time does not include loading the data set, the native library
-     * and the JIT's warm-up: the wall-time ratios compare training, not start-up.
-     */
+    /** See {@link WarmUp}: the baseline and the default guided variant, measured as the variants will be. */
     private void warmUp(List<String> names, List<String> measure) throws Exception {
-        Path tmp = java.nio.file.Files.createTempDirectory("spotlight-warmup");
-        try {
-            for (String name : names) {
-                List<String> small = new ArrayList<>(measure);
-                small.addAll(List.of("epochs=1", "eval.cam_samples=100", "checkpoint.enabled=false", "snapshot.every=0",
-                        "log.progress=false"));
-                // only the Fashion-MNIST data sets have size keys; a folder or manifest data set has none
-                // (the override would be an unknown key), so its warm-up is one epoch of the whole set
-                Cfg dataset = compose(name, List.of()).cfg();
-                for (String size : List.of("dataset.train_size=1280", "dataset.test_size=500")) {
-                    if (dataset.has(size.substring(0, size.indexOf('=')))) {
-                        small.add(size);
-                    }
-                }
-                Path dir = java.nio.file.Files.createDirectories(tmp.resolve(name));
-                new GuidedTraining(compose(name, small), dir, List.of()).run();
-            }
-        } finally {
-            try (var files = java.nio.file.Files.walk(tmp)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        List<java.util.function.Function<List<String>, ComposedConfig>> variants = new ArrayList<>();
+        for (String name : names) {
+            variants.add(extra -> {
+                List<String> all = new ArrayList<>(measure);
+                all.addAll(extra);
+                return compose(name, all);
+            });
         }
+        WarmUp.run(variants);
     }
 
     private ComposedConfig compose(String variant, List<String> extra) {
@@ -175,8 +157,9 @@ public final class Comparison {
         return composer.compose(experiment, all);
     }
 
+    /** A run's summary as a comparison entry: per head accuracy, label-decoy accuracy, CAM shares; wall time; run dir. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> entry(Map<String, Object> summary, Path runDir) {
+    public static Map<String, Object> entry(Map<String, Object> summary, Path runDir) {
         Map<String, Double> metrics = (Map<String, Double>) summary.get("metrics");
         Map<String, Map<String, Double>> heads = new LinkedHashMap<>();
         metrics.forEach((key, value) -> {

@@ -29,9 +29,12 @@ public final class ModelFactory {
     }
 
     public static BuiltModel build(Cfg model, List<Head> heads) {
-        String name = model.getStringIn("name", java.util.Set.of("small-cnn", "resnet"));
+        String name = model.getStringIn("name", java.util.Set.of("small-cnn", "resnet", "simple-convnet"));
         if (name.equals("resnet")) {
             return resnet(model, heads);
+        }
+        if (name.equals("simple-convnet")) {
+            return simpleConvNet(model, heads);
         }
         List<Integer> channels = model.raw().getIntList("channels");
         if (channels.size() != 2 || channels.stream().anyMatch(c -> c < 1)) {
@@ -45,6 +48,30 @@ public final class ModelFactory {
                 .add(conv(channels.get(1)))
                 .add(Activation.reluBlock())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2)));
+        return new BuiltModel(new MultiHeadBlock(trunk, mlpHeads(heads, hidden)), aliases(model));
+    }
+
+    /**
+     * The XIL typology's SimpleConvNet (Friedrich et al. 2023, after Ross et al.'s Decoy-MNIST
+     * network): conv 5×5 (20) → ReLU → maxpool 2 → conv 5×5 (50) → ReLU → maxpool 2, then per head
+     * flatten (800 for 28×28) → linear 256 → ReLU → linear (classes). No padding, as in the paper's
+     * code, so 28×28 inputs give 24×24 at conv1 and 4×4 features.
+     */
+    private static BuiltModel simpleConvNet(Cfg model, List<Head> heads) {
+        List<Integer> channels = model.raw().getIntList("channels");
+        int kernel = model.getInt("kernel", 1, 15);
+        Block trunk = new SequentialBlock()
+                .add(Conv2d.builder().setFilters(channels.get(0)).setKernelShape(new Shape(kernel, kernel)).build())
+                .add(Activation.reluBlock())
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(Conv2d.builder().setFilters(channels.get(1)).setKernelShape(new Shape(kernel, kernel)).build())
+                .add(Activation.reluBlock())
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)));
+        return new BuiltModel(new MultiHeadBlock(trunk, mlpHeads(heads, model.getInt("hidden", 1, 1 << 16))), aliases(model));
+    }
+
+    /** Per head: flatten → linear(hidden) → ReLU → linear(classes). */
+    private static Map<String, Block> mlpHeads(List<Head> heads, int hidden) {
         Map<String, Block> headBlocks = new LinkedHashMap<>();
         for (Head head : heads) {
             headBlocks.put(head.name(), new SequentialBlock()
@@ -53,13 +80,18 @@ public final class ModelFactory {
                     .add(Activation.reluBlock())
                     .add(Linear.builder().setUnits(head.numClasses()).build()));
         }
+        return headBlocks;
+    }
+
+    /** The config's {@code layers} aliases ({@code conv1 = "trunk/0"}, ...). */
+    private static Map<String, String> aliases(Cfg model) {
         Map<String, String> layers = new LinkedHashMap<>();
         if (model.has("layers")) {
             for (String alias : model.raw().getConfig("layers").root().keySet()) {
                 layers.put(alias, model.getString("layers." + alias));
             }
         }
-        return new BuiltModel(new MultiHeadBlock(trunk, headBlocks), layers);
+        return layers;
     }
 
     /**
@@ -88,11 +120,7 @@ public final class ModelFactory {
         int children = trunk.getChildren().size();
         layers.put("stem", "trunk/0");
         layers.put("features", "trunk/" + (children - 3)); // before global pooling and flatten
-        if (model.has("layers")) {
-            for (String alias : model.raw().getConfig("layers").root().keySet()) {
-                layers.put(alias, model.getString("layers." + alias));
-            }
-        }
+        layers.putAll(aliases(model));
         return new BuiltModel(new MultiHeadBlock(trunk, headBlocks), layers);
     }
 

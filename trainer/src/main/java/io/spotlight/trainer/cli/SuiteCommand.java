@@ -1,0 +1,58 @@
+package io.spotlight.trainer.cli;
+
+import io.spotlight.trainer.config.ConfigComposer;
+import io.spotlight.trainer.config.RunDirectories;
+import io.spotlight.trainer.config.SearchPath;
+import io.spotlight.trainer.suite.Suite;
+import io.spotlight.trainer.suite.SuiteReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./spotlight suite EXPERIMENT [key=value ...]}: every shortcut kind × variant × seed. */
+@Command(name = "suite", mixinStandardHelpOptions = true,
+        description = "Train a suite's variants on every shortcut kind with several seeds; print mean ± sd and the targets.")
+public final class SuiteCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "suite folder (with experiment.conf) or its config file")
+    Path experiment;
+
+    @Parameters(index = "1..*", arity = "0..*", description = "overrides applied to every trial")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--kinds", split = ",", description = "run only these shortcut kinds")
+    List<String> kinds = new ArrayList<>();
+
+    @Option(names = "--variants", split = ",", description = "run only these variants")
+    List<String> variants = new ArrayList<>();
+
+    @Option(names = "--seeds", split = ",", description = "run only these seeds")
+    List<Integer> seeds = new ArrayList<>();
+
+    @Option(names = "--out", description = "write into (or continue) this folder; finished trials in it are kept")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = Home.get();
+        Path path = experiment.isAbsolute() ? experiment : home.resolve(experiment);
+        Path primary = Files.isDirectory(path) ? path.resolve("experiment.conf") : path;
+        ConfigComposer composer = new ConfigComposer(SearchPath.forPrimary(primary, home.resolve("configs")));
+        Suite suite = new Suite(composer, primary, overrides, kinds, variants, seeds);
+        suite.check(); // config mistakes fail here, before an output directory exists
+        String name = primary.getParent().getFileName().toString();
+        Path dir = out != null ? (out.isAbsolute() ? out : home.resolve(out))
+                : RunDirectories.createUnique(home.resolve("outputs").resolve("suite")
+                        .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm-ss")) + "_" + name));
+        var result = suite.run(dir);
+        System.out.println(SuiteReport.markdown(result));
+        System.out.println(dir.resolve(Suite.JSON));
+        return 0;
+    }
+}
