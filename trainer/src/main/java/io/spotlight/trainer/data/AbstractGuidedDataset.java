@@ -16,6 +16,8 @@ import java.io.UncheckedIOException;
  */
 public abstract class AbstractGuidedDataset extends RandomAccessDataset implements GuidedDataset {
     private volatile boolean prepared;
+    private MaskPolicy maskPolicy = MaskPolicy.TRUE_MASKS;
+    private boolean[] keepsMask;
 
     /**
      * @param builder DJL's sampling, batchifier and pipeline settings
@@ -64,12 +66,39 @@ public abstract class AbstractGuidedDataset extends RandomAccessDataset implemen
             throw new IndexOutOfBoundsException("sample " + index + " of " + size());
         }
         int i = Math.toIntExact(index);
-        GuidedSample sample = sample(i);
+        GuidedSample sample = annotated(i);
         String problem = SampleChecks.problem(sample, heads());
         if (problem != null) {
             throw badSample(i, problem);
         }
         return sample.toRecord(manager);
+    }
+
+    /**
+     * Annotates the training set as {@code policy} says (scarce or noisy masks); the default keeps
+     * every mask as it is.
+     *
+     * @param policy which samples keep their masks and how they are degraded
+     */
+    public synchronized void setMaskPolicy(MaskPolicy policy) {
+        this.maskPolicy = policy;
+        this.keepsMask = null;
+    }
+
+    /** Sample {@code i} with its masks as the mask policy gives them. */
+    public GuidedSample annotated(int i) {
+        GuidedSample sample = sample(i);
+        if (maskPolicy.isIdentity()) {
+            return sample;
+        }
+        boolean[] keeps;
+        synchronized (this) {
+            if (keepsMask == null) {
+                keepsMask = maskPolicy.keeps(loadedSize());
+            }
+            keeps = keepsMask;
+        }
+        return maskPolicy.apply(sample, keeps[i]);
     }
 
     /**

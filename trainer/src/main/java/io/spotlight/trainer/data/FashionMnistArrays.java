@@ -77,9 +77,22 @@ public final class FashionMnistArrays {
      * @param xOffset column of the canvas where the image's column 0 goes
      */
     public void copyInto(int index, float[] canvas, int canvasWidth, int xOffset) {
+        copyInto(index, canvas, canvasWidth, 0, xOffset);
+    }
+
+    /**
+     * Copies one image into a larger row-major canvas at row {@code yOffset}, column {@code xOffset}.
+     *
+     * @param index image index
+     * @param canvas destination, {@code canvasWidth} floats per row
+     * @param canvasWidth width of the canvas
+     * @param yOffset row of the canvas where the image's row 0 goes
+     * @param xOffset column of the canvas where the image's column 0 goes
+     */
+    public void copyInto(int index, float[] canvas, int canvasWidth, int yOffset, int xOffset) {
         for (int y = 0; y < SIDE; y++) {
             int from = index * PIXELS + y * SIDE;
-            System.arraycopy(pixels, from, canvas, y * canvasWidth + xOffset, SIDE);
+            System.arraycopy(pixels, from, canvas, (y + yOffset) * canvasWidth + xOffset, SIDE);
         }
     }
 }

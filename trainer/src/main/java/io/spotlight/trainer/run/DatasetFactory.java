@@ -12,6 +12,8 @@ import io.spotlight.trainer.data.FashionMnistBasedDataset;
 import io.spotlight.trainer.data.FashionMnistDataset;
 import io.spotlight.trainer.data.FashionMnistFiles;
 import io.spotlight.trainer.data.Head;
+import io.spotlight.trainer.data.ShortcutFashionMnist;
+import io.spotlight.trainer.data.ShortcutKinds;
 import io.spotlight.trainer.data.Subset;
 import io.spotlight.trainer.data.TwoItemFashionMnist;
 import io.spotlight.trainer.data.folder.FileDatasetConfig;
@@ -45,7 +47,7 @@ public final class DatasetFactory {
         if (FileDatasetConfig.NAMES.contains(dataset.getString("name"))) {
             return userFiles(dataset, batchSize, evalBatchSize);
         }
-        String name = dataset.getStringIn("name", Set.of(FashionMnistDataset.NAME, DecoyFashionMnist.NAME, TwoItemFashionMnist.NAME));
+        String name = dataset.getStringIn("name", KNOWN);
         FashionMnistFiles files = new FashionMnistFiles(Path.of(dataset.getString("dir")));
         long seed = dataset.raw().getLong("seed");
         Subset train = subset(dataset.getInt("train_size", 0, 60000));
@@ -60,6 +62,9 @@ public final class DatasetFactory {
         }
         if (name.equals(TwoItemFashionMnist.NAME)) {
             return twoItems(dataset, files, seed, train, test, batchSize, evalBatchSize);
+        }
+        if (ShortcutKinds.get(name) != null) {
+            return shortcut(dataset, files, seed, train, test, batchSize, evalBatchSize);
         }
         DecoyOptions decoy = new DecoyOptions(
                 dataset.getInt("patch", 1, 14),
@@ -76,6 +81,28 @@ public final class DatasetFactory {
                 .optSeed(seed).optDecoy(decoy.withShade(DecoyOptions.ShadeRule.LABEL)).optMaskMode(mask)
                 .setSampling(evalBatchSize, false).build());
         return new Datasets((AbstractGuidedDataset) tr, tests);
+    }
+
+    /**
+     * A shortcut kind of the suite: the training set with the shortcut coding {@code train_code},
+     * the main test set with it randomised and the label-coded test set.
+     */
+    private static Datasets shortcut(Cfg dataset, FashionMnistFiles files, long seed, Subset train, Subset test,
+            int batchSize, int evalBatchSize) {
+        ShortcutKinds.Kind kind = ShortcutKinds.get(dataset.getString("name"));
+        ShortcutFashionMnist.Code code = ShortcutFashionMnist.Code.parse(dataset.getStringIn("train_code", Set.of("label", "random", "none")));
+        java.util.function.BiFunction<Usage, ShortcutFashionMnist.Code, ShortcutFashionMnist.Builder> builder = (usage, c) -> {
+            ShortcutFashionMnist.Builder b = new ShortcutFashionMnist.Builder().optFiles(files).optUsage(usage)
+                    .optSubset(usage == Usage.TRAIN ? train : test).optSeed(seed).optCode(c);
+            for (String option : kind.options()) {
+                b.option(option, dataset.getInt(option, 1, 1024));
+            }
+            return b;
+        };
+        Map<String, AbstractGuidedDataset> tests = new LinkedHashMap<>();
+        tests.put(MAIN_TEST, kind.make().apply(builder.apply(Usage.TEST, ShortcutFashionMnist.Code.RANDOM).setSampling(evalBatchSize, false)));
+        tests.put(LABEL_DECOY_TEST, kind.make().apply(builder.apply(Usage.TEST, ShortcutFashionMnist.Code.LABEL).setSampling(evalBatchSize, false)));
+        return new Datasets(kind.make().apply(builder.apply(Usage.TRAIN, code).setSampling(batchSize, true)), tests);
     }
 
     /** Users' own images: a class-folder tree or a CSV manifest (package data.folder). */
@@ -137,12 +164,22 @@ public final class DatasetFactory {
             return FileDatasetConfig.imageShape(dataset);
         }
         String name = dataset.getStringIn("name", KNOWN);
+        if (ShortcutKinds.get(name) != null) {
+            return shortcut(dataset, new FashionMnistFiles(Path.of(dataset.getString("dir"))), 0, Subset.all(), Subset.all(), 1, 1)
+                    .imageShape(); // known from the settings, no data is read
+        }
         int side = FashionMnistArrays.SIDE;
         return name.equals(TwoItemFashionMnist.NAME) ? new Shape(1, side, 2 * side) : new Shape(1, side, side);
     }
 
     /** Data sets whose heads and image shape {@link #heads} and {@link #imageShape} know. */
-    private static final Set<String> KNOWN = Set.of(FashionMnistDataset.NAME, DecoyFashionMnist.NAME, TwoItemFashionMnist.NAME);
+    private static final Set<String> KNOWN = known();
+
+    private static Set<String> known() {
+        Set<String> names = new java.util.TreeSet<>(Set.of(FashionMnistDataset.NAME, DecoyFashionMnist.NAME, TwoItemFashionMnist.NAME));
+        names.addAll(ShortcutKinds.names());
+        return Set.copyOf(names);
+    }
 
     private static Subset subset(int size) {
         return size == 0 ? Subset.all() : Subset.random(size);

@@ -80,6 +80,7 @@ public final class GuidedTraining {
             device(cfg.getStringIn("device", Set.of("auto", "cpu", "gpu"))); // fail before any work
             data = DatasetFactory.build(cfg.at("dataset"), cfg.getInt("batch_size", 1, 1 << 16),
                     cfg.getInt("eval_batch_size", 1, 1 << 16));
+            data.train().setMaskPolicy(maskPolicy(cfg));
             data.train().prepare();
             for (var t : data.tests().values()) {
                 t.prepare();
@@ -91,6 +92,17 @@ public final class GuidedTraining {
             throw e;
         }
         return train(cfg, data);
+    }
+
+    /** The {@code annotation} block: which training samples keep their masks, and how they are degraded. */
+    static io.spotlight.trainer.data.MaskPolicy maskPolicy(Cfg cfg) {
+        Cfg a = cfg.at("annotation");
+        double share = a.raw().getDouble("share");
+        if (!(share >= 0 && share <= 1)) {
+            throw new io.spotlight.trainer.config.SpotlightConfigError("annotation.share must be a number in [0, 1], got " + share);
+        }
+        return new io.spotlight.trainer.data.MaskPolicy(share, a.getInt("count", 0, Integer.MAX_VALUE),
+                a.getInt("shift", 0, 1024), a.getInt("dilate", 0, 1024), a.getBoolean("random"), cfg.raw().getLong("seed"));
     }
 
     private Map<String, Object> train(Cfg cfg, DatasetFactory.Datasets data) throws IOException, ai.djl.translate.TranslateException {
