@@ -102,11 +102,15 @@ public final class ConfigComposer {
                 merged = loadGroup(entry, defaults.option(entry), options, sources).withFallback(merged);
             }
         }
+        StrictKeys.Unmarked unmarked = StrictKeys.unmark(merged); // "+key" in a file: the user's own key
+        merged = unmarked.config();
         KeyOverrides applier = new KeyOverrides(searchPath, sources::files);
         for (ConfigOverride override : keyOverrides) {
             merged = applier.apply(merged, override);
         }
         Config resolved = resolve(merged, sources);
+        List<Path> dirs = searchPath.dirs();
+        StrictKeys.check(resolved, dirs.size() > 1 ? dirs.get(dirs.size() - 1) : null, unmarked.userKeys());
         return new ComposedConfig(resolved, List.copyOf(overrides), sources.files(), defaults.choices(), searchPath);
     }
 

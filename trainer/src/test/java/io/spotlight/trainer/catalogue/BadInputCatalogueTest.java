@@ -69,6 +69,25 @@ class BadInputCatalogueTest {
     }
 
     @Test
+    void unknownKeyInAConfigFile() throws Exception {
+        // a typo in a FILE is as much an error as in an override: file, line, key, close match
+        Inputs.text(home.resolve("my.conf"), "include \"configs/train.conf\"", "epochs = 2", "epoch = 5");
+        assertFailed(train("my.conf"), "Config key 'epoch'", home.resolve("my.conf") + ":3", "Did you mean epochs",
+                "\"+epoch\"");
+        Inputs.text(home.resolve("my.conf"), "include \"configs/train.conf\"", "guidance { auto_scal = false }");
+        assertFailed(train("my.conf", "guidance=hirescam-conv1"), "'guidance.auto_scal'", home.resolve("my.conf") + ":2",
+                "Did you mean guidance.auto_scale");
+        Inputs.text(home.resolve("my.conf"), "include \"configs/train.conf\"", "optimizer { momentun = 0.9 }");
+        assertFailed(train("my.conf", "optimizer=sgd"), "'optimizer.momentun'", "Did you mean optimizer.momentum");
+        // in a user's own group option: checked against that group's keys
+        Inputs.text(home.resolve("optimizer/my-sgd.conf"), "name = sgd", "lr = 0.1", "momentum = 0.9", "nesterov_typo = true",
+                "weight_decay = 0", "schedule = constant", "final_factor = 0.1", "step_epochs = 1", "gamma = 0.5");
+        Inputs.text(home.resolve("my.conf"), "include \"configs/train.conf\"");
+        assertFailed(train("my.conf", "optimizer=my-sgd"), "'optimizer.nesterov_typo'", home.resolve("optimizer/my-sgd.conf") + ":4");
+        assertNothingWritten();
+    }
+
+    @Test
     void wrongType() throws Exception {
         assertFailed(train("configs/train.conf", "epochs=two"), "'epochs' expects a number but was given a string");
         // in a user's own config file: the message names the file and line
