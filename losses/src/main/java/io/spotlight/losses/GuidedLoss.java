@@ -220,7 +220,7 @@ public final class GuidedLoss {
         NDArray map = NDArrays.concat(new NDList(maps));
         NDArray h = NDArrays.concat(new NDList(has));
         NDArray perSample = mapPenalties.get(t.name()).perSample(map,
-                RegionMasks.fit(NDArrays.concat(new NDList(masks)), h, map, t.dilation(), "masks of heads " + heads));
+                RegionMasks.fit(NDArrays.concat(new NDList(masks)), h, map, t.dilation(), "masks of heads " + heads).inGroups(n));
         NDArray flags = h.reshape(n, -1);
         return perSample.mul(h).reshape(n, -1).sum(new int[] {1}).div(flags.sum(new int[] {1}).maximum(1));
     }

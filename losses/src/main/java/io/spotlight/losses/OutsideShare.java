@@ -6,6 +6,15 @@ import io.spotlight.cam.map.CamMaps;
 /**
  * Share of the map's positive mass that lies in the forbidden region, in [0, 1]. Scale-invariant,
  * so it cannot be gamed by shrinking the map; an all-zero map scores 0, never NaN. The default.
+ *
+ * <p>A sample whose map is nearly zero while the rest of the batch's are not (a saturated head: a
+ * map of ~1e-7 beside maps of ~1) would count as much as any other, with a gradient of ~1/mass,
+ * from a map that is mostly rounding noise. So the mass is floored relative to the batch: share =
+ * outside / (mass + {@value #FLOOR} × the mean mass of the batch's annotated samples). A typical sample's share changes by
+ * about 1%, a near-zero map's share and gradient fade with its mass (its gradient is at most
+ * 1 / ({@value #FLOOR} × mean mass), {@value #FLOOR_BOUND}× a typical sample's), and the penalty stays
+ * scale-invariant: scaling every map of the batch by c changes nothing, so shrinking maps still
+ * does not pay. The mean is taken per head when heads are stacked ({@link RegionMasks#groups}).
  */
 public final class OutsideShare implements MapPenalty {
     /** How the raw map becomes a mass: ReLU keeps evidence for the class, ABS counts evidence either way. */
@@ -13,6 +22,11 @@ public final class OutsideShare implements MapPenalty {
         RELU,
         ABS
     }
+
+    /** The mass floor as a fraction of the batch's mean mass. */
+    public static final double FLOOR = 0.01;
+    /** 1 / FLOOR: how much larger than a typical sample's a near-zero map's gradient can be. */
+    static final int FLOOR_BOUND = 100;
 
     private final Mass mass;
 
@@ -33,6 +47,12 @@ public final class OutsideShare implements MapPenalty {
     public NDArray perSample(NDArray map, RegionMasks masks) {
         NDArray m = mass == Mass.RELU ? CamMaps.relu(map) : map.abs();
         NDArray outside = m.mul(masks.forbiddenAtMap()).sum(new int[] {1, 2});
-        return outside.div(m.sum(new int[] {1, 2}).add(CamMaps.EPS));
+        NDArray total = m.sum(new int[] {1, 2});
+        int groups = masks.groups();
+        // mean mass over the annotated samples only, so that unannotated ones still contribute nothing
+        NDArray has = masks.hasMask().reshape(groups, -1);
+        NDArray mean = total.reshape(groups, -1).mul(has).sum(new int[] {1}, true).div(has.sum(new int[] {1}, true).maximum(1));
+        NDArray floor = mean.mul(FLOOR).broadcast(groups, total.getShape().get(0) / groups).reshape(-1);
+        return outside.div(total.add(floor).add(CamMaps.EPS));
     }
 }

@@ -26,13 +26,28 @@ public final class RegionMasks {
     private final NDArray forbiddenAtInput;
     private final int dilation;
     private final NDArray hasMask;
+    private final int groups;
     private NDArray allowedAtInput;
 
-    private RegionMasks(NDArray forbiddenAtMap, NDArray forbiddenAtInput, int dilation, NDArray hasMask) {
+    private RegionMasks(NDArray forbiddenAtMap, NDArray forbiddenAtInput, int dilation, NDArray hasMask, int groups) {
         this.forbiddenAtMap = forbiddenAtMap;
         this.forbiddenAtInput = forbiddenAtInput;
         this.dilation = dilation;
         this.hasMask = hasMask;
+        this.groups = groups;
+    }
+
+    /**
+     * These masks for a batch that stacks {@code n} heads' samples head after head ([n·B, ...]):
+     * statistics over "the batch" (such as {@link OutsideShare}'s mass floor) are then taken per head.
+     */
+    public RegionMasks inGroups(int n) {
+        return new RegionMasks(forbiddenAtMap, forbiddenAtInput, dilation, hasMask, n);
+    }
+
+    /** How many heads' batches are stacked in these masks (1 unless {@link #inGroups}). */
+    public int groups() {
+        return groups;
     }
 
     /**
@@ -72,7 +87,7 @@ public final class RegionMasks {
         if (has.getShape().dimension() != 1) {
             has = has.reshape(batch);
         }
-        return new RegionMasks(atMap, forbidden, dilation, has);
+        return new RegionMasks(atMap, forbidden, dilation, has, 1);
     }
 
     /** [B, h, w], 1 where attention is forbidden at the map's resolution. */
