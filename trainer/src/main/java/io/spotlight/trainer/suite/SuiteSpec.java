@@ -39,7 +39,7 @@ public record SuiteSpec(
     public static SuiteSpec of(Cfg cfg, List<String> onlyKinds, List<String> onlyVariants, List<Integer> onlySeeds) {
         Cfg s = cfg.at("suite");
         Map<String, Kind> kinds = new LinkedHashMap<>();
-        for (String kind : s.raw().getConfig("kinds").root().keySet()) {
+        for (String kind : inFileOrder(s.raw().getConfig("kinds").root())) {
             Cfg k = s.at("kinds").at(quoted(kind));
             kinds.put(kind, new Kind(k.raw().getStringList("overrides"),
                     k.has("clean") ? k.raw().getStringList("clean") : List.of()));
@@ -49,7 +49,7 @@ public record SuiteSpec(
         String recommended = s.getString("recommended");
         Map<String, List<String>> variants = new LinkedHashMap<>();
         Map<String, List<String>> declared = new LinkedHashMap<>();
-        for (String v : s.raw().getConfig("variants").root().keySet()) {
+        for (String v : inFileOrder(s.raw().getConfig("variants").root())) {
             declared.put(v, s.raw().getStringList("variants." + quoted(v)));
         }
         for (String role : List.of(baseline, reference, recommended)) {
@@ -87,6 +87,13 @@ public record SuiteSpec(
         all.add("dataset.seed=" + seed);
         all.addAll(measureOverrides);
         return all;
+    }
+
+    /** HOCON objects do not keep their keys' order; the lines they were written on do. */
+    private static List<String> inFileOrder(com.typesafe.config.ConfigObject object) {
+        List<String> keys = new ArrayList<>(object.keySet());
+        keys.sort(java.util.Comparator.comparingInt((String k) -> object.get(k).origin().lineNumber()).thenComparing(k -> k));
+        return keys;
     }
 
     private static <T> Map<String, T> keep(Map<String, T> all, List<String> only, String what) {

@@ -29,12 +29,12 @@ class DecoyComparisonTest {
         Comparison comparison = new Comparison(
                 new ConfigComposer(SearchPath.forPrimary(experiment, ROOT.resolve("configs"))), experiment,
                 List.of("epochs=1", "dataset.test_size=2000", "log.progress=false", "snapshot.every=0", "eval.cam_samples=500", "tracking=off"));
-        comparison.run(out, List.of("baseline", "hirescam-features"));
+        comparison.run(out, List.of("baseline", "recommended"));
 
         Map<String, Object> json = new ObjectMapper().readValue(out.resolve(Comparison.JSON).toFile(), Map.class);
         Map<String, Object> variants = (Map<String, Object>) json.get("variants");
         Map<String, Double> baseline = head(variants, "baseline");
-        Map<String, Double> guided = head(variants, "hirescam-features");
+        Map<String, Double> guided = head(variants, "recommended");
         System.out.printf("reduced comparison: baseline %.1f / %.1f, guided %.1f / %.1f (random / label decoy), share %.3f%n",
                 baseline.get("accuracy"), baseline.get("label_decoy_accuracy"),
                 guided.get("accuracy"), guided.get("label_decoy_accuracy"), guided.get("cam_outside_share"));
@@ -43,8 +43,8 @@ class DecoyComparisonTest {
         assertTrue(Math.abs(guided.get("label_decoy_accuracy") - guided.get("accuracy")) <= 3, "the guided model ignores it");
         assertTrue(guided.get("cam_outside_share") <= 0.05);
         assertTrue(((Number) ((Map<String, Object>) variants.get("baseline")).get("wall_seconds")).doubleValue() > 0);
-        assertTrue(Files.readString(out.resolve(Comparison.MARKDOWN)).contains("| hirescam-features | label |"));
-        assertEquals("hirescam-features", json.get("default_guided"));
+        assertTrue(Files.readString(out.resolve(Comparison.MARKDOWN)).contains("| recommended | label |"));
+        assertEquals("recommended", json.get("default_guided"));
     }
 
     @SuppressWarnings("unchecked")
