@@ -6,7 +6,7 @@ import java.util.List;
 /** Methods by the names used in configs and on the command line. */
 public final class CamMethods {
     public static final List<String> NAMES =
-            List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam", "elementwise", "cam", "scorecam");
+            List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam", "hirescam-abs", "elementwise", "cam", "scorecam");
 
     private CamMethods() {}
 
@@ -24,6 +24,8 @@ public final class CamMethods {
             case "hirescam":
             case "elementwise":
                 return new HiResCam();
+            case "hirescam-abs":
+                return new HiResCamAbs();
             case "cam":
                 return new ClassActivationMap();
             case "scorecam":

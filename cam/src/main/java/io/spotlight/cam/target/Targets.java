@@ -52,6 +52,15 @@ public final class Targets {
         };
     }
 
+    /**
+     * The sum of every class's log-probability, {@code sum_k log_softmax(z)[k]}, the quantity whose
+     * input gradient Ross et al.'s RRR penalises. Unlike the label's log-probability it does not
+     * vanish when the model is confident (a saturating shortcut leaves the label's gradient ~0).
+     */
+    public static CamTarget allLogProbabilities() {
+        return of("logprob_sum", logits -> logits.logSoftmax(1).sum(new int[] {1}));
+    }
+
     /** The class the head predicts (argmax of its logits), held fixed during differentiation. */
     public static CamTarget predicted() {
         return new ClassTarget() {
@@ -125,6 +134,8 @@ public final class Targets {
                 return label();
             case "logprob":
                 return labelLogProbability();
+            case "logprob_sum":
+                return allLogProbabilities();
             case "pred":
             case "predicted":
                 return predicted();
@@ -133,7 +144,7 @@ public final class Targets {
                     return fixedClass(Integer.parseInt(spec));
                 } catch (NumberFormatException e) {
                     throw new CamException(
-                            "unknown target '" + spec + "'; expected label, logprob, pred or a class index");
+                            "unknown target '" + spec + "'; expected label, logprob, logprob_sum, pred or a class index");
                 }
         }
     }
