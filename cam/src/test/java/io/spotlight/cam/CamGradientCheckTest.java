@@ -56,7 +56,7 @@ class CamGradientCheckTest {
 
     static Stream<Arguments> methodsAndHeads() {
         List<Arguments> cases = new ArrayList<>();
-        for (String method : List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam")) {
+        for (String method : List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam", "hirescam-abs")) {
             for (String head : List.of("linear", "mlp", "conv1x1")) {
                 cases.add(Arguments.of(method, head));
             }

@@ -100,6 +100,12 @@ class CamMethodsHandComputedTest {
     }
 
     @Test
+    void hiResCamAbsCountsEveryChannelsContributionBySize() {
+        // |g_0*A_0| + |g_1*A_1| = [[1,0],[0,4]] + [[0,2],[1,0]]: the -1 no longer cancels anything
+        assertArrayEquals(new double[] {1, 2, 1, 4}, map("hirescam-abs", "flat"), 1e-12);
+    }
+
+    @Test
     void layerCamKeepsPositiveGradientsOnly() {
         // relu(g_0)*A_0 + relu(g_1)*A_1 = [[1,0],[0,4]] + [[0,2],[0,0]]
         assertArrayEquals(new double[] {1, 2, 0, 4}, map("layercam", "flat"), 1e-12);

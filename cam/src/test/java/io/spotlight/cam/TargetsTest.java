@@ -30,6 +30,9 @@ class TargetsTest {
             // log_softmax([1,3,2])[2] = 2 - log(e + e^3 + e^2)
             double lse = Math.log(Math.exp(1) + Math.exp(3) + Math.exp(2));
             assertEquals(2 - lse, Targets.labelLogProbability().score(logits, labels, "h").getFloat(0), 1e-5);
+            // sum_k log_softmax([1,3,2])[k] = 6 - 3 lse
+            assertEquals(6 - 3 * lse, Targets.allLogProbabilities().score(logits, labels, "h").getFloat(0), 1e-5);
+            assertNull(Targets.allLogProbabilities().classes(logits, labels, "h"), "no single class is explained");
             CamTarget margin = Targets.of("margin", z -> z.max(new int[] {1}).sub(z.min(new int[] {1})));
             assertArrayEquals(new float[] {2, 5}, margin.score(logits, null, "h").toFloatArray());
             assertNull(margin.classes(logits, null, "h"));
@@ -41,8 +44,9 @@ class TargetsTest {
         assertEquals("label", Targets.parse("label").name());
         assertEquals("logprob", Targets.parse("logprob").name());
         assertEquals("pred", Targets.parse("pred").name());
+        assertEquals("logprob_sum", Targets.parse("logprob_sum").name());
         assertEquals("4", Targets.parse("4").name());
         CamException e = assertThrows(CamException.class, () -> Targets.parse("best"));
-        assertEquals("unknown target 'best'; expected label, logprob, pred or a class index", e.getMessage());
+        assertEquals("unknown target 'best'; expected label, logprob, logprob_sum, pred or a class index", e.getMessage());
     }
 }
