@@ -37,6 +37,7 @@ public final class GuidedLoss {
     private final boolean autoScale;
     private final Map<String, Double> scales = new HashMap<>();
     private final InputGradientPenalty rrr = new InputGradientPenalty();
+    private final CounterfactualConsistency counterfactual = new CounterfactualConsistency();
     /** Fixed by the terms: resolved once, not on every step. */
     private final Map<String, List<PenaltyTerm>> camGroups;
     private final Map<String, MapPenalty> mapPenalties = new HashMap<>();
@@ -50,7 +51,7 @@ public final class GuidedLoss {
         this.autoScale = autoScale;
         this.camGroups = camGroups(this.terms);
         for (PenaltyTerm t : this.terms) {
-            if (!t.isInputGradient()) {
+            if (t.needsMap()) {
                 mapPenalties.put(t.name(), MapPenalties.byName(t.penalty()));
             }
         }
@@ -143,14 +144,17 @@ public final class GuidedLoss {
                         heads.add(head);
                     }
                 }
-                NDArray p = termPenalties(t, heads, x, outputs, cams, allowed, hasMask); // [H]
+                NDArray p = termPenalties(t, heads, x, outputs, cams, allowed, hasMask,
+                        xcf -> model.forward(ps, xcf, training, List.of())); // [H]
                 vectors.put(t.name(), p);
                 vectorHeads.put(t.name(), heads);
                 double[] w = new double[heads.size()];
                 boolean any = false;
                 for (int i = 0; i < heads.size(); i++) {
                     String key = t.name() + "/" + heads.get(i);
-                    double wi = t.lambda() * scale(key, ce.get(heads.get(i)), p, i);
+                    // a KL divergence is in nats like the cross-entropy, and ~0 for an untrained model
+                    // (which would give a huge auto-scale): the counterfactual term is never auto-scaled
+                    double wi = t.lambda() * (t.isCounterfactual() ? 1 : scale(key, ce.get(heads.get(i)), p, i));
                     weights.put(key, wi);
                     w[i] = wi;
                     any |= wi != 0;
@@ -187,16 +191,17 @@ public final class GuidedLoss {
      * the head.
      */
     private NDArray termPenalties(PenaltyTerm t, List<String> heads, NDArray x, Map<String, NDArray> outputs,
-            Map<String, CamResult> cams, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
+            Map<String, CamResult> cams, Map<String, NDArray> allowed, Map<String, NDArray> hasMask,
+            java.util.function.Function<NDArray, Taps> forward) {
         List<NDArray> masks = new ArrayList<>();
         List<NDArray> has = new ArrayList<>();
         List<NDArray> maps = new ArrayList<>();
         for (String head : heads) {
             masks.add(require(allowed, head, "allowed mask"));
             has.add(require(hasMask, head, "has-mask flags").toType(outputs.get(head).getDataType(), false));
-            maps.add(t.isInputGradient() ? null : cams.get(groupKey(t)).map(head, t.layer()));
+            maps.add(t.needsMap() ? cams.get(groupKey(t)).map(head, t.layer()) : null);
         }
-        boolean stack = heads.size() > 1 && !t.isInputGradient()
+        boolean stack = heads.size() > 1 && t.needsMap()
                 && masks.stream().allMatch(m -> m.getShape().equals(masks.get(0).getShape()))
                 && has.stream().allMatch(h -> h.getShape().equals(has.get(0).getShape()));
         if (!stack) {
@@ -207,6 +212,11 @@ public final class GuidedLoss {
                 if (t.isInputGradient()) {
                     RegionMasks m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
                     perSample = rrr.perSample(outputs.get(heads.get(i)), x, m.forbiddenAtMap());
+                } else if (t.isCounterfactual()) {
+                    RegionMasks m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
+                    NDArray other = forward.apply(counterfactual.counterfactual(x, m.allowedAtInput()))
+                            .output(model.headIndex(heads.get(i)));
+                    perSample = counterfactual.perSample(outputs.get(heads.get(i)), other);
                 } else {
                     perSample = mapPenalties.get(t.name()).perSample(maps.get(i),
                             RegionMasks.fit(masks.get(i), has.get(i), maps.get(i), t.dilation(), what));
@@ -304,7 +314,7 @@ public final class GuidedLoss {
     private static Map<String, List<PenaltyTerm>> camGroups(List<PenaltyTerm> terms) {
         Map<String, List<PenaltyTerm>> groups = new LinkedHashMap<>();
         for (PenaltyTerm t : terms) {
-            if (!t.isInputGradient()) {
+            if (t.needsMap()) {
                 groups.computeIfAbsent(groupKey(t), k -> new ArrayList<>()).add(t);
             }
         }

@@ -41,7 +41,7 @@ public record PenaltyTerm(
         if (dilation < 0) {
             throw new CamException("dilation of penalty term '" + name + "' must be >= 0 pixels, got " + dilation);
         }
-        if (!isInputGradient(penalty)) {
+        if (needsMap(penalty)) {
             MapPenalties.byName(penalty); // fail early on an unknown name
             if (layer == null || layer.isBlank()) {
                 throw new CamException("penalty term '" + name + "' needs a target layer");
@@ -67,6 +67,20 @@ public record PenaltyTerm(
 
     public boolean isInputGradient() {
         return isInputGradient(penalty);
+    }
+
+    /** The counterfactual-consistency term ({@link CounterfactualConsistency}): no map, an extra forward. */
+    public boolean isCounterfactual() {
+        return CounterfactualConsistency.NAME.equals(penalty);
+    }
+
+    /** Whether the term penalises a CAM (and so has a method and a layer); rrr and counterfactual do not. */
+    public boolean needsMap() {
+        return needsMap(penalty);
+    }
+
+    private static boolean needsMap(String penalty) {
+        return !isInputGradient(penalty) && !CounterfactualConsistency.NAME.equals(penalty);
     }
 
     private static boolean isInputGradient(String penalty) {

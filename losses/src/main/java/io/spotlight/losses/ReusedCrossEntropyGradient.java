@@ -49,7 +49,7 @@ final class ReusedCrossEntropyGradient {
     /** The fast path for these CAM groups, or null when it does not apply. */
     static ReusedCrossEntropyGradient forGroups(CamModel model, CamComputer computer, Map<String, List<PenaltyTerm>> camGroups,
             List<PenaltyTerm> terms) {
-        if (camGroups.size() != 1 || terms.stream().anyMatch(PenaltyTerm::isInputGradient)) {
+        if (camGroups.size() != 1 || terms.stream().anyMatch(t -> !t.needsMap())) {
             return null;
         }
         List<PenaltyTerm> group = camGroups.values().iterator().next();

@@ -53,7 +53,7 @@ public final class GuidanceFactory {
             }
             List<String> heads = heads(t, where, model.headNames());
             try {
-                if (penalty.equals(InputGradientPenalty.NAME)) {
+                if (penalty.equals(InputGradientPenalty.NAME) || penalty.equals(io.spotlight.losses.CounterfactualConsistency.NAME)) {
                     terms.add(new PenaltyTerm(name, penalty, null, null, heads, lambda, pixels(t, 0), GradientMode.EXACT, Targets.label()));
                     continue;
                 }
