@@ -64,7 +64,7 @@ public final class CamSnapshotListener extends SpotlightListener {
     private void snapshot(RunContext run, long step) {
         // the raw maps first: once the PNG is there, a viewer may look for them
         Path png = RunFilesListener.snapshotFile(run.runDir(), KEY, step);
-        BufferedImage grid = render(run, maps -> maps.write(SnapshotMaps.besidePng(png)));
+        BufferedImage grid = render(run, maps -> maps.at(step).write(SnapshotMaps.besidePng(png)));
         run.images().publish(KEY, step, Png.toBytes(grid));
     }
 

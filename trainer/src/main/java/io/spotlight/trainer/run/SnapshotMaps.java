@@ -72,6 +72,7 @@ public final class SnapshotMaps {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("format", FORMAT);
         content.put("version", VERSION);
+        content.put("step", null); // set by at(step); here to keep it near the top of the file
         content.putAll(about);
         content.put("heads", heads.stream().map(Head::name).toList());
         content.put("map_height", hw[0]);
@@ -100,6 +101,12 @@ public final class SnapshotMaps {
         out.put("scale", max);
         out.put("map_u8", Base64.getEncoder().encodeToString(bytes));
         return out;
+    }
+
+    /** Records the snapshot's global step. */
+    SnapshotMaps at(long step) {
+        content.put("step", step);
+        return this;
     }
 
     /** The file beside the snapshot PNG {@code png}. */

@@ -104,8 +104,8 @@ final class ViewTarget {
         boolean anySnapshot = runs.stream().anyMatch(r -> !r.snapshots(complete).isEmpty());
         boolean allFinished = runs.stream().noneMatch(r -> r.status().equals("running"));
         if (!anySnapshot && allFinished) {
-            String which = runs.size() == 1 ? "the run " + runs.get(0).dir() + " has"
-                    : "none of the " + runs.size() + " runs in " + dir + " has";
+            String which = runs.size() == 1 ? "the run " + runs.get(0).dir() + " has no"
+                    : "none of the " + runs.size() + " runs in " + dir + " has any";
             throw new ViewException(which + " CAM snapshots (snapshots/cams-stepNNNNNNN.png) and "
                     + (runs.size() == 1 ? "it has" : "they have") + " ended (summary.json: "
                     + runs.stream().map(ViewedRun::status).distinct().toList()

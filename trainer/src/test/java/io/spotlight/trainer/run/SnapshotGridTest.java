@@ -149,7 +149,7 @@ class SnapshotGridTest {
     @Test
     void theRawMapsBesideTheGridDecodeToItsMaps(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("cams-step0000007" + SnapshotMaps.SUFFIX);
-        SnapshotMaps.of(result, layer, heads, inputs, List.of("a", "b"), Map.of("step", 7L)).write(file);
+        SnapshotMaps.of(result, layer, heads, inputs, List.of("a", "b"), Map.of("layer", "conv1")).at(7).write(file);
         JsonNode json = new ObjectMapper().readTree(file.toFile());
         assertEquals(SnapshotMaps.FORMAT, json.get("format").asText());
         assertEquals(7, json.get("step").asLong());
