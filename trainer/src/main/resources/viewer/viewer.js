@@ -303,7 +303,8 @@ function renderCharts() {
     const box = $("#chart-" + id);
     if (state.charts[id]) { state.charts[id].destroy(); delete state.charts[id]; }
     if (!series.length) {
-      box.replaceChildren(el("div", { class: "empty" }, `${spec.title}: nothing logged yet`));
+      const none = [...state.runs.values()].some(r => r.metrics.length) ? `none logged${id === "penalty" ? " (no guidance term in this run)" : ""}` : "nothing logged yet";
+      box.replaceChildren(el("div", { class: "empty" }, `${spec.title}: ${none}`));
       continue;
     }
     const xs = [...new Set(series.flatMap(s => [...s.points.keys()]))].sort((a, b) => a - b);
