@@ -367,7 +367,7 @@ function buildHeadControls() {
   const box = $("#head-controls");
   box.replaceChildren();
   const names = state.heads.length > 1 ? [...state.heads, COMBINED] : [...state.heads];
-  names.forEach((hd, i) => {
+  names.forEach(hd => {
     const ctl = state.controls[hd] || (state.controls[hd] = { on: true, opacity: DEFAULT_OPACITY, colormap: "jet", mode: "overlay" });
     const toggle = el("input", { type: "checkbox", checked: ctl.on, "data-head": hd, title: `show ${hd}` });
     toggle.addEventListener("change", () => { ctl.on = toggle.checked; render(); });
@@ -379,8 +379,7 @@ function buildHeadControls() {
     const mode = el("select", { class: "mode", "data-head": hd });
     [["overlay", "overlay"], ["map", "map alone"]].forEach(([v, t]) => mode.append(el("option", { value: v, selected: v === ctl.mode }, t)));
     mode.addEventListener("change", () => { ctl.mode = mode.value; render(); });
-    const label = el("label", { class: "name" }, toggle, el("span", { class: "swatch", style: "" }), hd);
-    label.querySelector(".swatch").style.background = PALETTE[i % PALETTE.length];
+    const label = el("label", { class: "name" }, toggle, hd);
     const group = el("div", { class: "head-control", "data-control": hd }, label,
       el("label", {}, "opacity", opacity), el("label", {}, "colormap", cmap), el("label", {}, mode));
     if (hd === COMBINED) {

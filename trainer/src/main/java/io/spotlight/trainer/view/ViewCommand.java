@@ -28,6 +28,9 @@ public final class ViewCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         // relative to where the command is typed; failing that, to the repository root, as train's paths are
         Path target = Files.exists(dir) || dir.isAbsolute() ? dir : Home.get().resolve(dir);
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new ViewException("--port must be between 0 and 65535 (0: any free port), got " + port);
+        }
         ViewServer server;
         if (port != null) {
             server = ViewServer.start(target, port);

@@ -286,6 +286,9 @@ class ViewServerTest {
         int code = SpotlightCli.commandLine().setErr(new PrintWriter(err)).execute("view", dir.toString());
         assertEquals(1, code);
         assertTrue(err.toString().startsWith("error: " + dir + " is not a run directory"), err.toString());
+        err = new StringWriter();
+        assertEquals(1, SpotlightCli.commandLine().setErr(new PrintWriter(err)).execute("view", dir.toString(), "--port", "70000"));
+        assertTrue(err.toString().startsWith("error: --port must be between 0 and 65535 (0: any free port), got 70000"), err.toString());
         StringWriter out = new StringWriter();
         SpotlightCli.commandLine().setOut(new PrintWriter(out)).execute("view", "--help");
         assertTrue(out.toString().contains("--port=P"), out.toString());
