@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * Renders the same probe images (the first test samples) as a per-head CAM grid every {@code
  * snapshot.every} steps and after each epoch, in eval mode, explaining each head's predicted
  * class, so the grids show how the model's attention evolves. A model with several heads gets a
- * last column with the heads' combined map ({@code snapshot.combine}).
+ * last column with the heads' combined map ({@code snapshot.combine}). Beside each grid go its raw
+ * per-head maps ({@link SnapshotMaps}), from which {@code ./spotlight view} redraws them.
  */
 public final class CamSnapshotListener extends SpotlightListener {
     public static final String KEY = "cams";
