@@ -22,6 +22,7 @@ import io.spotlight.trainer.data.AbstractGuidedDataset;
 import io.spotlight.trainer.data.GuidedSample;
 import io.spotlight.trainer.data.Head;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -36,7 +38,8 @@ import java.util.stream.Stream;
  * Renders the same probe images (the first test samples) as a per-head CAM grid every {@code
  * snapshot.every} steps and after each epoch, in eval mode, explaining each head's predicted
  * class, so the grids show how the model's attention evolves. A model with several heads gets a
- * last column with the heads' combined map ({@code snapshot.combine}).
+ * last column with the heads' combined map ({@code snapshot.combine}). Beside each grid go its raw
+ * per-head maps ({@link SnapshotMaps}), from which {@code ./spotlight view} redraws them.
  */
 public final class CamSnapshotListener extends SpotlightListener {
     public static final String KEY = "cams";
@@ -60,11 +63,19 @@ public final class CamSnapshotListener extends SpotlightListener {
     }
 
     private void snapshot(RunContext run, long step) {
-        run.images().publish(KEY, step, Png.toBytes(render(run)));
+        // the raw maps first: once the PNG is there, a viewer may look for them
+        Path png = RunFilesListener.snapshotFile(run.runDir(), KEY, step);
+        BufferedImage grid = render(run, maps -> maps.at(step).write(SnapshotMaps.besidePng(png)));
+        run.images().publish(KEY, step, Png.toBytes(grid));
     }
 
     /** The grid for the probe images with the current parameters. */
     public static BufferedImage render(RunContext run) {
+        return render(run, null);
+    }
+
+    /** The grid, and its raw maps handed to {@code rawMaps} when that is not null. */
+    static BufferedImage render(RunContext run, Consumer<SnapshotMaps> rawMaps) {
         Cfg cfg = run.config().cfg();
         AbstractGuidedDataset test = run.datasets().tests().get(DatasetFactory.MAIN_TEST);
         int n = (int) Math.min(cfg.getInt("snapshot.samples", 1, 64), test.size());
@@ -85,6 +96,11 @@ public final class CamSnapshotListener extends SpotlightListener {
             CamResult r = new CamComputer(run.model()).compute(run.parameters(), x, Map.of(), CamRequest.builder()
                     .layer(layer).method(CamMethods.byName(cfg.getString("snapshot.method")))
                     .target(Targets.predicted()).training(false).build());
+            if (rawMaps != null) {
+                rawMaps.accept(SnapshotMaps.of(r, layer, heads, inputs, rowLabels, Map.of(
+                        "method", cfg.getString("snapshot.method"), "layer", cfg.getString("snapshot.layer"),
+                        "combine", cfg.getString(COMBINE), "colormap", cfg.getString("snapshot.colormap"))));
+            }
             return grid(r, layer, heads, inputs, rowLabels, combiner(cfg).orElse(null),
                     Colormaps.byName(cfg.getString("snapshot.colormap")));
         }
@@ -113,11 +129,7 @@ public final class CamSnapshotListener extends SpotlightListener {
         for (int i = 0; i < inputs.size(); i++) {
             List<HeadCell> cells = new ArrayList<>();
             for (Head head : heads) {
-                NDArray m = CamMaps.relu(r.map(head.name(), layer).get(i)).toType(DataType.FLOAT32, false);
-                int cls = (int) r.classes(head.name()).get(i).getLong();
-                double p = r.probabilities(head.name()).get(i).toType(DataType.FLOAT64, false).getDouble();
-                // clamped: a float32 softmax can overshoot 1 by an ulp, which HeadCell rejects
-                cells.add(new HeadCell(head.name(), head.classNames().get(cls), Math.min(1, p), CamMaps.toHostRows(m)));
+                cells.add(headCell(r, layer, head, i));
             }
             if (combined != null) {
                 cells.add(HeadCell.combined(combine.label(),
@@ -126,6 +138,15 @@ public final class CamSnapshotListener extends SpotlightListener {
             grid.addRow(rowLabels.get(i), inputs.get(i), cells);
         }
         return grid.render();
+    }
+
+    /** Sample {@code i}'s ReLU'd map of {@code head}, with the explained class and its probability. */
+    static HeadCell headCell(CamResult r, String layer, Head head, int i) {
+        NDArray m = CamMaps.relu(r.map(head.name(), layer).get(i)).toType(DataType.FLOAT32, false);
+        int cls = (int) r.classes(head.name()).get(i).getLong();
+        double p = r.probabilities(head.name()).get(i).toType(DataType.FLOAT64, false).getDouble();
+        // clamped: a float32 softmax can overshoot 1 by an ulp, which HeadCell rejects
+        return new HeadCell(head.name(), head.classNames().get(cls), Math.min(1, p), CamMaps.toHostRows(m));
     }
 
     private static BufferedImage image(GuidedSample s) {

@@ -45,7 +45,12 @@ public final class RunFilesListener extends SpotlightListener {
 
     @Override
     public void onImage(RunContext run, String key, long step, byte[] png) {
-        writeAtomically(runDir.resolve(SNAPSHOTS).resolve(String.format("%s-step%07d.png", key, step)), png);
+        writeAtomically(snapshotFile(runDir, key, step), png);
+    }
+
+    /** {@code RUN/snapshots/KEY-stepNNNNNNN.png}: where the snapshot {@code key} of {@code step} goes. */
+    public static Path snapshotFile(Path runDir, String key, long step) {
+        return runDir.resolve(SNAPSHOTS).resolve(String.format("%s-step%07d.png", key, step));
     }
 
     @Override

@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spotlight.cam.CamComputer;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
@@ -17,6 +19,7 @@ import io.spotlight.cam.map.HeadCombiner;
 import io.spotlight.cam.method.CamMethods;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.render.Colormaps;
+import io.spotlight.cam.render.HeadCell;
 import io.spotlight.cam.render.Images;
 import io.spotlight.cam.render.Overlay;
 import io.spotlight.cam.target.Targets;
@@ -24,13 +27,18 @@ import io.spotlight.trainer.config.ComposedConfig;
 import io.spotlight.trainer.config.SpotlightConfigError;
 import io.spotlight.trainer.data.Head;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The snapshot grid's combined column ({@code snapshot.combine}) on a two-head model (two-item
@@ -131,5 +139,51 @@ class SnapshotGridTest {
         SpotlightConfigError e = org.junit.jupiter.api.Assertions.assertThrows(SpotlightConfigError.class,
                 () -> RunPreflight.check(Repo.compose(Repo.TRAIN, "snapshot.combine=avg")));
         assertTrue(e.getMessage().contains("snapshot.combine") && e.getMessage().contains("confidence"), e.getMessage());
+    }
+
+    /**
+     * The raw maps stored beside each snapshot PNG for {@code ./spotlight view}: 8 bits per value
+     * with the map's maximum as scale, so each decoded value is within scale / 510 of the ReLU'd map
+     * the grid draws, and the class and probability are the grid's captions.
+     */
+    @Test
+    void theRawMapsBesideTheGridDecodeToItsMaps(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cams-step0000007" + SnapshotMaps.SUFFIX);
+        SnapshotMaps.of(result, layer, heads, inputs, List.of("a", "b"), Map.of("layer", "conv1")).at(7).write(file);
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        assertEquals(SnapshotMaps.FORMAT, json.get("format").asText());
+        assertEquals(7, json.get("step").asLong());
+        assertEquals(List.of("left", "right"), List.of(json.get("heads").get(0).asText(), json.get("heads").get(1).asText()));
+        int h = json.get("map_height").asInt();
+        int w = json.get("map_width").asInt();
+        assertEquals(List.of(28, 56), List.of(h, w), "conv1 keeps the input's size");
+        for (int s = 0; s < SAMPLES; s++) {
+            JsonNode sample = json.get("samples").get(s);
+            assertEquals(List.of("a", "b").get(s), sample.get("row_label").asText());
+            BufferedImage input = ImageIO.read(new ByteArrayInputStream(
+                    Base64.getDecoder().decode(sample.get("input_png").asText())));
+            assertEquals(inputs.get(s).getRGB(5, 7), input.getRGB(5, 7), "the probe image, losslessly");
+            for (Head head : heads) {
+                HeadCell cell = CamSnapshotListener.headCell(result, layer, head, s);
+                JsonNode m = sample.get("heads").get(head.name());
+                assertEquals(cell.classLabel(), m.get("class").asText());
+                assertEquals(cell.probability(), m.get("probability").asDouble(), 1e-12);
+                double scale = m.get("scale").asDouble();
+                byte[] bytes = Base64.getDecoder().decode(m.get("map_u8").asText());
+                assertEquals(h * w, bytes.length);
+                assertTrue(scale > 0, "an untrained model's map still has positive evidence");
+                int top = 0;
+                double worst = 0;
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int q = bytes[y * w + x] & 0xFF;
+                        top = Math.max(top, q);
+                        worst = Math.max(worst, Math.abs(q / 255.0 * scale - Math.max(0, cell.map()[y][x])));
+                    }
+                }
+                assertEquals(255, top, "the maximum is stored as 255");
+                assertTrue(worst <= scale / 510 * (1 + 1e-6), "worst error " + worst + " vs scale / 510 = " + scale / 510);
+            }
+        }
     }
 }
