@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "spotlight 0.1.0",
         description = "Attention-guided training with differentiable Grad-CAM on DJL.",
-        subcommands = {TrainCommand.class, CompareCommand.class, SyncCommand.class, UiCommand.class, io.spotlight.trainer.explain.ExplainCommand.class,
+        subcommands = {TrainCommand.class, CompareCommand.class, CollectCommand.class, TrialCommand.class, SyncCommand.class, UiCommand.class, io.spotlight.trainer.explain.ExplainCommand.class,
             io.spotlight.trainer.bench.BenchCommand.class})
 public final class SpotlightCli implements Runnable {
     @Override
