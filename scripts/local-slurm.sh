@@ -3,6 +3,7 @@
 #   scripts/local-slurm.sh start     install (once, Debian packages) and start munged, slurmctld, slurmd
 #   scripts/local-slurm.sh stop      stop the three daemons this script started
 #   scripts/local-slurm.sh status    say whether they run and what `sinfo` reports
+#   scripts/local-slurm.sh install   only install the packages (what ./spotlight test does)
 # Debian's slurmctld/slurmd/munge (22.05), no systemd: the daemons are started directly. One node,
 # `localhost`, with this machine's cores and memory (`slurmd -C`); proctrack/linuxproc, task/none,
 # no accounting (so `sacct` does not work here: the launcher uses squeue/scontrol). Both daemons bind
@@ -162,5 +163,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  install) install_packages ;;
+  *) echo "usage: $0 start|stop|status|install" >&2; exit 2 ;;
 esac

@@ -89,9 +89,13 @@ public final class SlurmLauncher implements Launcher {
      * repository and the Maven repository must be on the shared filesystem. {@code java} is taken
      * from the node's PATH ({@code launcher.setup} can load a module), or {@code $SPOTLIGHT_JAVA}.
      */
-    private List<String> javaCommand() {
+    private List<String> javaCommand(Path slurmDir) {
         List<String> cmd = new ArrayList<>();
         cmd.add("-Xmx" + Math.max(1, options.memGb() / 2) + "g");
+        // SIGTERM (scancel, requeue, preemption) ends the JVM at once, as SIGKILL would: a resume
+        // is exact after either, while shutdown hooks racing the native training thread crashed it
+        cmd.add("-Xrs");
+        cmd.add("-XX:ErrorFile=" + slurmDir.resolve("hs_err_%p.log"));
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-Dai.djl.default_engine=PyTorch");
         cmd.add("-Djava.awt.headless=true");

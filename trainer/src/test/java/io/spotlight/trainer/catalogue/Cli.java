@@ -11,15 +11,15 @@ import java.nio.file.Path;
  * {@code ./spotlight ARGS} in this JVM, as the launcher runs it: home = the given folder (its
  * {@code configs} links to the repository's), output and errors captured.
  */
-final class Cli {
-    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+public final class Cli {
+    public static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
     private Cli() {}
 
     /** What the user sees. */
-    record Result(int code, String out, String err) {}
+    public record Result(int code, String out, String err) {}
 
-    static Result run(Path home, String... args) {
+    public static Result run(Path home, String... args) {
         String oldHome = System.getProperty("spotlight.home");
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
