@@ -28,7 +28,7 @@ public final class SlurmLauncher implements Launcher {
         Path slurmDir = Files.createDirectories(plan.dir().resolve(SbatchScript.DIR));
         Path script = slurmDir.resolve("array.sbatch");
         String name = "spotlight-" + plan.kind() + "-" + plan.dir().getFileName();
-        Files.writeString(script, SbatchScript.render(plan, options, name, javaCommand()), StandardCharsets.UTF_8);
+        Files.writeString(script, SbatchScript.render(plan, options, name, javaCommand(slurmDir)), StandardCharsets.UTF_8);
         String jobId = SlurmCommands.sbatch(script);
         Files.writeString(slurmDir.resolve(JOB_ID_FILE), jobId + "\n", StandardCharsets.UTF_8);
         System.out.println("SLURM job " + jobId + ": " + plan.trials().size() + " trials (array 0-" + (plan.trials().size() - 1)
