@@ -44,6 +44,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-resnet", description = "skip the ResNet case")
     boolean noResnet;
 
+    @Option(names = "--device", description = "cpu (default) or gpu: the same table on the GPU the engine sees"
+            + " (./spotlight points DJL at a CUDA libtorch when nvidia-smi lists a GPU)")
+    String device = "cpu";
+
     @Option(names = "--no-conv1", description = "skip the hirescam-conv1 (exact, second-order) cases")
     boolean noConv1;
 
@@ -60,19 +64,24 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!device.equals("cpu") && !device.equals("gpu")) {
+            throw new io.spotlight.trainer.config.SpotlightConfigError("--device must be cpu or gpu, got '" + device + "'");
+        }
+        ai.djl.Device on = io.spotlight.trainer.run.GuidedTraining.device(device); // gpu without one: an error naming it
+        System.out.println("device: " + on + " (libtorch " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion() + ")");
         List<Map<String, Object>> cases = new ArrayList<>();
         System.out.printf("%-18s %-10s %5s %5s %12s %12s %6s   forward(+CAM) / backward / optimizer ms: baseline | guided%n",
                 "guided variant", "model", "heads", "batch", "baseline ms", "guided ms", "ratio");
         List<Variant> variants = noConv1 ? List.of(FEATURES) : List.of(FEATURES, CONV1);
         for (Variant v : variants) {
             for (int heads : new int[] {1, 2, 4}) {
-                cases.add(run(v, "small-cnn", smallCnn(heads), new Shape(64, 1, 28, 28), v.smallCnnLayer(), heads));
+                cases.add(run(v, "small-cnn", smallCnn(heads), new Shape(64, 1, 28, 28), v.smallCnnLayer(), heads, on));
             }
         }
         if (!noResnet) {
             for (Variant v : variants) {
                 ModelFactory.BuiltModel resnet = resnet();
-                cases.add(run(v, "resnet18", resnet.block(), new Shape(32, 3, 64, 64), resnet.layer(v.resnetAlias()), 1));
+                cases.add(run(v, "resnet18", resnet.block(), new Shape(32, 3, 64, 64), resnet.layer(v.resnetAlias()), 1, on));
             }
         }
         double growth = rssGrowth();
@@ -87,6 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, String> described = new LinkedHashMap<>();
         variants.forEach(v -> described.put(v.name(), v.description()));
         out.put("guided_variants", described);
+        out.put("device", on.toString());
         out.put("steps", steps);
         out.put("warmup", warmup);
         out.put("cases", cases);
@@ -98,8 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> run(Variant variant, String name, MultiHeadBlock block, Shape input, String layer, int heads) {
-        try (StepBench bench = new StepBench(block, input, layer, 1, variant.mode())) {
+    private Map<String, Object> run(Variant variant, String name, MultiHeadBlock block, Shape input, String layer, int heads,
+            ai.djl.Device on) {
+        try (StepBench bench = new StepBench(block, input, layer, 1, variant.mode(), on)) {
             StepBench.Timing[] t = bench.measure(warmup, steps);
             double ratio = t[1].totalMs() / t[0].totalMs();
             System.out.printf("%-18s %-10s %5d %5d %12.2f %12.2f %6.2f   %.2f / %.2f / %.2f | %.2f / %.2f / %.2f%n", variant.name(),

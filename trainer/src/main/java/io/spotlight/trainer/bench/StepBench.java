@@ -29,7 +29,7 @@ import java.util.Map;
  * three parts: forward + loss (including the CAM pass), backward, optimizer.
  */
 final class StepBench implements AutoCloseable {
-    private final NDManager manager = NDManager.newBaseManager("PyTorch");
+    private final NDManager manager;
     private final MultiHeadBlock block;
     private final CamModel model;
     private final GuidedLoss baseline;
@@ -49,6 +49,12 @@ final class StepBench implements AutoCloseable {
     }
 
     StepBench(MultiHeadBlock block, Shape input, String layer, int dilation, GradientMode mode) {
+        this(block, input, layer, dilation, mode, ai.djl.Device.cpu());
+    }
+
+    /** @param device where the parameters, the batch and so every array of a step live */
+    StepBench(MultiHeadBlock block, Shape input, String layer, int dilation, GradientMode mode, ai.djl.Device device) {
+        this.manager = NDManager.newBaseManager(device, "PyTorch");
         this.block = block;
         Engine.getEngine("PyTorch").setRandomSeed(1);
         block.initialize(manager, DataType.FLOAT32, input);

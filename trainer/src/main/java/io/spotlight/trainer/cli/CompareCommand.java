@@ -1,7 +1,8 @@
 package io.spotlight.trainer.cli;
 
 import io.spotlight.trainer.compare.Comparison;
-import io.spotlight.trainer.compare.ComparisonReport;
+import io.spotlight.trainer.launch.Launcher;
+import io.spotlight.trainer.launch.Launches;
 import io.spotlight.trainer.config.ConfigComposer;
 import io.spotlight.trainer.config.RunDirectories;
 import io.spotlight.trainer.config.SearchPath;
@@ -29,6 +30,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--variants", split = ",", description = "run only these variants")
     List<String> only = new ArrayList<>();
 
+    @Option(names = "--no-wait", description = "with launcher=slurm: submit the variants and return; ./spotlight collect DIR gathers them")
+    boolean noWait;
+
     @Override
     public Integer call() throws Exception {
         Path home = Home.get();
@@ -37,15 +41,10 @@ public final class CompareCommand implements Callable<Integer> {
         ConfigComposer composer = new ConfigComposer(SearchPath.forPrimary(primary, home.resolve("configs")));
         Comparison comparison = new Comparison(composer, primary, overrides);
         comparison.check(only); // config mistakes fail here, before an output directory exists
+        Launcher launcher = Launches.of(composer.compose(primary, overrides).cfg());
         String name = primary.getParent().getFileName().toString();
         Path out = RunDirectories.createUnique(home.resolve("outputs").resolve("compare")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm-ss"))  + "_" + name));
-        var result = comparison.run(out, only);
-        System.out.println(Files.readString(out.resolve(Comparison.MARKDOWN)));
-        for (String check : ComparisonReport.targets(result)) {
-            System.out.println(check);
-        }
-        System.out.println(out.resolve(Comparison.JSON));
-        return 0;
+        return comparison.launch(out, only, launcher, !noWait);
     }
 }

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "spotlight 0.1.0",
         description = "Attention-guided training with differentiable Grad-CAM on DJL.",
-        subcommands = {TrainCommand.class, CompareCommand.class, SuiteCommand.class, SyncCommand.class, UiCommand.class, io.spotlight.trainer.explain.ExplainCommand.class,
-            io.spotlight.trainer.bench.BenchCommand.class, io.spotlight.trainer.view.ViewCommand.class})
+        subcommands = {TrainCommand.class, CompareCommand.class, SuiteCommand.class, CollectCommand.class, TrialCommand.class, SyncCommand.class,
+            UiCommand.class, io.spotlight.trainer.explain.ExplainCommand.class, io.spotlight.trainer.bench.BenchCommand.class,
+            io.spotlight.trainer.view.ViewCommand.class})
 public final class SpotlightCli implements Runnable {
     @Override
     public void run() {

@@ -8,13 +8,16 @@ import io.spotlight.trainer.config.SavedConfig;
 import io.spotlight.trainer.config.SearchPath;
 import io.spotlight.trainer.config.SweepJob;
 import io.spotlight.trainer.config.Sweeps;
+import io.spotlight.trainer.launch.Launcher;
+import io.spotlight.trainer.launch.Launches;
+import io.spotlight.trainer.launch.TrialSpec;
 import io.spotlight.trainer.run.ResumePoint;
 import io.spotlight.trainer.run.RunLauncher;
 import io.spotlight.trainer.run.RunPreflight;
-import io.spotlight.trainer.tracking.RunStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,6 +41,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--print-config", description = "print the resolved config and exit")
     boolean printConfig;
 
+    @Option(names = "--no-wait", description = "with -m and launcher=slurm: submit the sweep and return; ./spotlight collect DIR gathers it")
+    boolean noWait;
+
     @Override
     public Integer call() throws Exception {
         Path home = Home.get();
@@ -54,6 +60,10 @@ public final class TrainCommand implements Callable<Integer> {
         ConfigComposer composer = new ConfigComposer(SearchPath.forPrimary(primary, home.resolve("configs")));
         RunDirectories dirs = new RunDirectories(home);
         if (!multirun) {
+            if (noWait) {
+                throw new io.spotlight.trainer.config.SpotlightConfigError("--no-wait is for sweeps (-m) and comparisons;"
+                        + " a single run trains here");
+            }
             ComposedConfig composed = composer.compose(primary, overrides);
             if (printConfig) {
                 System.out.println(composed.render());
@@ -77,26 +87,17 @@ public final class TrainCommand implements Callable<Integer> {
         for (SweepJob job : jobs) {
             RunPreflight.check(composer.compose(primary, job.overrides())); // every job, before any directory
         }
+        Launcher launcher = Launches.of(first.cfg()); // its keys are checked before any directory, too
         Path sweepDir = dirs.createSweepDir(first.config());
         System.out.println("multirun: " + jobs.size() + " jobs in " + sweepDir);
-        RunLauncher.Parent parent = RunLauncher.startParent(first, sweepDir, "multirun-" + first.cfg().getString("name"));
-        int failed = 0;
+        List<TrialSpec> trials = new ArrayList<>();
         for (SweepJob job : jobs) {
-            ComposedConfig composed = composer.compose(primary, job.overrides());
-            Path runDir = dirs.createJobDir(sweepDir, job);
-            ConfigRenderer.save(runDir, composed);
-            System.out.println("job " + job.dirName());
-            try {
-                RunLauncher.trainAndReport(composed, runDir, parent.runId());
-            } catch (RuntimeException e) {
-                failed++;
-                System.err.println("job " + job.dirName() + " failed: " + e.getMessage());
-            }
+            trials.add(new TrialSpec(job.dirName(), primary, composer.searchPath().dirs(), job.overrides(),
+                    dirs.createJobDir(sweepDir, job)));
         }
-        parent.tracker().finish(failed == 0 ? RunStatus.FINISHED : RunStatus.FAILED);
-        parent.tracker().close();
-        System.out.println("multirun finished: " + (jobs.size() - failed) + " of " + jobs.size() + " jobs succeeded; results in " + sweepDir);
-        return failed == 0 ? 0 : 1;
+        Launches.Started launch = Launches.start("multirun", sweepDir, first, "multirun-" + first.cfg().getString("name"),
+                trials, Map.of(), launcher);
+        return launch.run(!noWait);
     }
 
     /** Continues {@code runDir} with its saved config; a primary config given as well is not read. */

@@ -10,9 +10,14 @@ import io.spotlight.trainer.config.RunDirectories;
 import io.spotlight.trainer.config.SpotlightConfigError;
 import io.spotlight.trainer.run.DatasetFactory;
 import io.spotlight.trainer.run.RunFilesListener;
-import io.spotlight.trainer.run.RunLauncher;
 import io.spotlight.trainer.run.RunPreflight;
-import io.spotlight.trainer.tracking.RunStatus;
+import io.spotlight.trainer.launch.LaunchPlan;
+import io.spotlight.trainer.launch.LaunchReport;
+import io.spotlight.trainer.launch.Launcher;
+import io.spotlight.trainer.launch.Launches;
+import io.spotlight.trainer.launch.LocalLauncher;
+import io.spotlight.trainer.launch.TrialOutcome;
+import io.spotlight.trainer.launch.TrialSpec;
 import io.spotlight.trainer.tracking.Tracker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,6 +34,8 @@ import java.util.Map;
 public final class Comparison {
     public static final String JSON = "comparison.json";
     public static final String MARKDOWN = "comparison.md";
+    /** The kind of its launches ({@code launch.json}). */
+    public static final String KIND = "compare";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final ConfigComposer composer;
@@ -79,57 +86,119 @@ public final class Comparison {
         }
     }
 
-    /** Runs the variants into {@code outDir} and returns the comparison written to {@code comparison.json}. */
+    /**
+     * Runs the variants into {@code outDir} in this process and returns the comparison written to
+     * {@code comparison.json}.
+     */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> run(Path outDir, List<String> only) throws Exception {
-        Cfg base = composer.compose(experiment, overrides).cfg();
-        String defaultGuided = base.getString("compare.default_guided");
-        // cam_outside_share of every variant is measured with one method and layer: compare.measure
-        // when the experiment names them (a finer layer than the guided one is a stricter test),
-        // else the default guided variant's first term's
-        ComposedConfig guided = compose(defaultGuided, List.of());
-        Cfg terms = guided.cfg().at("guidance.terms");
-        String firstTerm = terms.raw().root().keySet().iterator().next();
-        String measureMethod = base.has("compare.measure.method") ? base.getString("compare.measure.method")
-                : terms.getString(firstTerm + ".method");
-        String measureLayer = base.has("compare.measure.layer") ? base.getString("compare.measure.layer")
-                : terms.getString(firstTerm + ".layer");
-        List<String> measure = List.of("snapshot.method=" + measureMethod, "snapshot.layer=" + measureLayer);
+        int code = launch(outDir, only, new LocalLauncher(), true);
+        if (code != 0) {
+            throw new IllegalStateException("variants failed; see " + outDir.resolve(JSON));
+        }
+        return MAPPER.readValue(outDir.resolve(JSON).toFile(), LinkedHashMap.class);
+    }
 
-        warmUp(List.of(base.getString("compare.baseline"), defaultGuided), measure);
+    /**
+     * Runs the variants into {@code outDir} with {@code launcher}, then writes the comparison (or,
+     * without waiting, returns once they are submitted: {@code ./spotlight collect} writes it).
+     *
+     * @return the exit code: 0 when every variant finished
+     */
+    public int launch(Path outDir, List<String> only, Launcher launcher, boolean waitForTrials) throws Exception {
+        Cfg base = composer.compose(experiment, overrides).cfg();
+        List<String> measure = measure(base);
+        if (launcher instanceof LocalLauncher) {
+            // in one process, the first variant would also pay for start-up; a trial of its own pays
+            // for its JVM's start-up whatever it is (the wall times then include it)
+            warmUp(List.of(base.getString("compare.baseline"), base.getString("compare.default_guided")), measure);
+        }
+        List<TrialSpec> trials = new ArrayList<>();
+        for (String variant : variants(only)) {
+            trials.add(new TrialSpec(variant, experiment, composer.searchPath().dirs(), variantOverrides(variant, measure),
+                    RunDirectories.createUnique(outDir.resolve(variant))));
+        }
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("experiment", experiment.toString());
+        context.put("overrides", overrides);
         // one MLflow parent run, a child per variant: the MLflow UI compares them side by side
-        RunLauncher.Parent started = RunLauncher.startParent(composer.compose(experiment, overrides), outDir, "compare-" + base.getString("name"));
-        Tracker parent = started.tracker();
-        String parentId = started.runId();
-        Map<String, Object> variants = new LinkedHashMap<>();
-        try {
-            for (String variant : variants(only)) {
-                ComposedConfig composed = compose(variant, measure);
-                Path runDir = RunDirectories.createUnique(outDir.resolve(variant));
-                ConfigRenderer.save(runDir, composed);
-                System.out.println("== variant " + variant);
-                Map<String, Object> summary = RunLauncher.trainAndReport(composed, runDir, parentId);
-                variants.put(variant, entry(summary, runDir));
+        Launches.Started started = Launches.start(KIND, outDir, composer.compose(experiment, overrides),
+                "compare-" + base.getString("name"), trials, context, launcher);
+        return started.run(waitForTrials);
+    }
+
+    /** The comparison of a launch's variants: {@code comparison.json} and {@code .md}, printed with its target checks. */
+    public static final class Result implements LaunchReport {
+        @Override
+        @SuppressWarnings("unchecked")
+        public int report(LaunchPlan plan, List<TrialOutcome> outcomes, Tracker parent) throws Exception {
+            Path experiment = Path.of((String) plan.context().get("experiment"));
+            List<String> overrides = (List<String>) plan.context().get("overrides");
+            List<Path> configs = plan.trials().get(0).configs();
+            Comparison c = new Comparison(new ConfigComposer(io.spotlight.trainer.config.SearchPath.of(configs)), experiment, overrides);
+            Map<String, Object> comparison = c.write(plan.dir(), outcomes, parent);
+            Path out = plan.dir();
+            System.out.println(java.nio.file.Files.readString(out.resolve(MARKDOWN)));
+            for (String check : ComparisonReport.targets(comparison)) {
+                System.out.println(check);
             }
-        } catch (Exception | Error e) {
-            parent.finish(RunStatus.FAILED);
-            parent.close();
-            throw e;
+            int failed = 0;
+            for (TrialOutcome o : outcomes) {
+                if (!o.finished()) {
+                    failed++;
+                    System.out.println("variant " + o.describe());
+                }
+            }
+            System.out.println(out.resolve(JSON));
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
+    private Map<String, Object> write(Path outDir, List<TrialOutcome> outcomes, Tracker parent) throws Exception {
+        Cfg base = composer.compose(experiment, overrides).cfg();
+        List<String> measure = measure(base);
+        Map<String, Object> variants = new LinkedHashMap<>();
+        List<String> failed = new ArrayList<>();
+        for (TrialOutcome o : outcomes) {
+            if (o.finished()) {
+                variants.put(o.spec().name(), entry(o.summary(), o.spec().runDir()));
+            } else {
+                failed.add(o.spec().name());
+            }
         }
         Map<String, Object> comparison = new LinkedHashMap<>();
         comparison.put("experiment", base.getString("name"));
-        comparison.put("default_guided", defaultGuided);
+        comparison.put("default_guided", base.getString("compare.default_guided"));
         comparison.put("baseline", base.getString("compare.baseline"));
         comparison.put("reference", base.getString("compare.reference"));
-        comparison.put("cam_measured_with", Map.of("method", measureMethod, "layer", measureLayer));
+        comparison.put("cam_measured_with", Map.of("method", measure.get(0).substring(measure.get(0).indexOf('=') + 1),
+                "layer", measure.get(1).substring(measure.get(1).indexOf('=') + 1)));
         comparison.put("targets", base.has("compare.targets") ? base.raw().getConfig("compare.targets").root().unwrapped() : Map.of());
         comparison.put("variants", variants);
+        if (!failed.isEmpty()) {
+            comparison.put("failed", failed);
+        }
         RunFilesListener.writeAtomically(outDir.resolve(JSON), MAPPER.writeValueAsBytes(comparison));
         RunFilesListener.writeAtomically(outDir.resolve(MARKDOWN), ComparisonReport.markdown(comparison).getBytes(StandardCharsets.UTF_8));
         parent.logArtifact(JSON, outDir.resolve(JSON));
         parent.logArtifact(MARKDOWN, outDir.resolve(MARKDOWN));
-        parent.finish(RunStatus.FINISHED);
-        parent.close();
         return comparison;
+    }
+
+    /**
+     * cam_outside_share of every variant is measured with one method and layer: compare.measure
+     * when the experiment names them (a finer layer than the guided one is a stricter test), else
+     * the default guided variant's first term's.
+     */
+    private List<String> measure(Cfg base) {
+        ComposedConfig guided = compose(base.getString("compare.default_guided"), List.of());
+        Cfg terms = guided.cfg().at("guidance.terms");
+        String firstTerm = terms.raw().root().keySet().iterator().next();
+        String method = base.has("compare.measure.method") ? base.getString("compare.measure.method")
+                : terms.getString(firstTerm + ".method");
+        String layer = base.has("compare.measure.layer") ? base.getString("compare.measure.layer")
+                : terms.getString(firstTerm + ".layer");
+        return List.of("snapshot.method=" + method, "snapshot.layer=" + layer);
     }
 
     /** See {@link WarmUp}: the baseline and the default guided variant, measured as the variants will be. */
@@ -146,6 +215,11 @@ public final class Comparison {
     }
 
     private ComposedConfig compose(String variant, List<String> extra) {
+        return composer.compose(experiment, variantOverrides(variant, extra));
+    }
+
+    /** A variant's overrides as one trial has them: its own, its name, {@code extra}, then the comparison's. */
+    private List<String> variantOverrides(String variant, List<String> extra) {
         Cfg base = composer.compose(experiment, overrides).cfg();
         if (!base.has("compare.variants." + variant)) {
             throw new SpotlightConfigError("variant '" + variant + "' is not defined under compare.variants in " + experiment);
@@ -154,7 +228,7 @@ public final class Comparison {
         all.add("name=" + base.getString("name") + "-" + variant);
         all.addAll(extra);
         all.addAll(overrides);
-        return composer.compose(experiment, all);
+        return all;
     }
 
     /** A run's summary as a comparison entry: per head accuracy, label-decoy accuracy, CAM shares; wall time; run dir. */

@@ -61,6 +61,24 @@ public final class RunLauncher {
         return report(composed, runDir, tracker, point);
     }
 
+    /**
+     * Trains the run of {@code runDir} again from its first step, with the config saved there: a
+     * requeued trial whose earlier attempt was stopped before its first checkpoint. It goes on in
+     * the attempt's MLflow run when the directory's spool has one (MLflow then shows the repeated
+     * steps twice, with the same values, as after a resume), and {@code metrics.jsonl} starts over.
+     */
+    public static Map<String, Object> restartAndReport(ComposedConfig composed, Path runDir, String parentRunId) throws Exception {
+        System.out.println("run directory: " + runDir);
+        System.out.println("restarting from the first step: the earlier attempt wrote no checkpoint");
+        MetricsFile.keepUpTo(runDir.resolve(RunFilesListener.METRICS), 0);
+        Tracker tracker = TrackingSetup.open(composed.cfg(), io.spotlight.trainer.cli.Home.get(), runDir);
+        if (!tracker.resumeRun(0, Map.of("spotlight.restarted", "true"))) {
+            start(tracker, composed.cfg(), runDir, composed.cfg().getString("name"), parentRunId);
+            describe(tracker, composed, runDir);
+        }
+        return report(composed, runDir, tracker, null);
+    }
+
     private static Map<String, Object> report(ComposedConfig composed, Path runDir, Tracker tracker, ResumePoint resume)
             throws Exception {
         // Ctrl-C: the run is marked KILLED (closing an unfinished tracker does that) and what is

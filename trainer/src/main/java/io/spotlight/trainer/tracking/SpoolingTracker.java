@@ -35,6 +35,7 @@ abstract class SpoolingTracker implements Tracker {
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private volatile boolean started;
   private volatile boolean finished;
+  private volatile boolean detached;
   private volatile boolean closed;
   private volatile boolean imagesTagged;
 
@@ -202,6 +203,12 @@ abstract class SpoolingTracker implements Tracker {
   }
 
   @Override
+  public void detach() {
+    detached = true;
+    close();
+  }
+
+  @Override
   public synchronized void finish(RunStatus status) {
     Objects.requireNonNull(status, "status");
     if (finished) {
@@ -218,7 +225,7 @@ abstract class SpoolingTracker implements Tracker {
       if (closed) {
         return;
       }
-      if (started && !finished) {
+      if (started && !finished && !detached) {
         finish(RunStatus.KILLED);
       }
       closed = true;

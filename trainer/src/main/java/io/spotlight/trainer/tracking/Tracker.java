@@ -93,6 +93,15 @@ public interface Tracker extends AutoCloseable {
   void close();
 
   /**
+   * Like {@link #close} but leaves an unfinished run RUNNING: another process finishes it later by
+   * {@link #resumeRun} on the same directory (a sweep submitted without waiting, whose parent run
+   * {@code ./spotlight collect} finishes).
+   */
+  default void detach() {
+    close();
+  }
+
+  /**
    * Replays what a run directory's spool holds beyond its {@code sent} watermark to the tracking
    * server recorded in the spool (creating the run there if it does not exist yet); this is
    * {@code ./spotlight sync RUN_DIR}. Credentials come from the environment.

@@ -1,0 +1,33 @@
+package io.spotlight.trainer.launch;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How a trial ended, read from its run directory's {@code summary.json}.
+ *
+ * @param status  {@code FINISHED}, {@code FAILED}, or {@code MISSING} when the trial left no summary
+ * @param summary the summary (empty when missing)
+ * @param error   why it failed, or null
+ * @param log     the trial's log file when it ran in a process of its own, else null
+ */
+public record TrialOutcome(TrialSpec spec, String status, Map<String, Object> summary, String error, Path log) {
+    public boolean finished() {
+        return "FINISHED".equals(status);
+    }
+
+    /** One line for the terminal: name, status, and for a failure why and where its log is. */
+    public String describe() {
+        StringBuilder s = new StringBuilder(spec.name()).append(": ").append(status);
+        if (!finished()) {
+            if (error != null) {
+                s.append(" (").append(error).append(')');
+            }
+            s.append("; run directory ").append(spec.runDir());
+            if (log != null) {
+                s.append("; log ").append(log);
+            }
+        }
+        return s.toString();
+    }
+}
