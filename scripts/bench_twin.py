@@ -15,10 +15,13 @@ import argparse
 import json
 import sys
 import time
+import warnings
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+# the venv holds torch alone; torch warns once that NumPy, which nothing here uses, is missing
+warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 
 class SmallCnn(nn.Module):
