@@ -3,6 +3,7 @@ package io.spotlight.losses;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -43,8 +44,22 @@ public final class GuidedLoss {
     private final Map<String, MapPenalty> mapPenalties = new HashMap<>();
     /** The fast path, when the terms allow it (see its class); null otherwise. */
     private final ReusedCrossEntropyGradient reuse;
+    private final Amortisation amortisation;
+    /** What a training-mode forward writes besides the graph (BatchNorm running statistics). */
+    private final List<ai.djl.nn.Parameter> forwardState = new ArrayList<>();
 
     public GuidedLoss(CamModel model, List<PenaltyTerm> terms, boolean autoScale) {
+        this(model, terms, autoScale, Amortisation.NONE);
+    }
+
+    /** @param amortisation how often and on how many samples the reason terms are computed */
+    public GuidedLoss(CamModel model, List<PenaltyTerm> terms, boolean autoScale, Amortisation amortisation) {
+        this.amortisation = amortisation;
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.block().getParameters()) {
+            if (!p.getValue().requiresGradient()) {
+                forwardState.add(p.getValue());
+            }
+        }
         this.model = model;
         this.computer = new CamComputer(model);
         this.terms = List.copyOf(terms);
@@ -63,9 +78,16 @@ public final class GuidedLoss {
         this.reuse = ReusedCrossEntropyGradient.forGroups(model, computer, camGroups, this.terms);
     }
 
-    /** True when steps take the fast path that reuses the cross-entropy's gradient for the maps. */
+    /**
+     * True when guided steps take the fast path that reuses the cross-entropy's gradient for the
+     * maps (never with a sub-batch: the penalty's samples are then not the cross-entropy's).
+     */
     public boolean reusesCrossEntropyGradient() {
-        return reuse != null;
+        return reuse != null && amortisation.subBatch() == 0;
+    }
+
+    public Amortisation amortisation() {
+        return amortisation;
     }
 
     public List<PenaltyTerm> terms() {
@@ -81,11 +103,7 @@ public final class GuidedLoss {
         scales.putAll(saved);
     }
 
-    /**
-     * @param labels per head [B]
-     * @param allowed per head, the allowed mask at input resolution [B, 1, H, W]
-     * @param hasMask per head [B], nonzero for annotated samples
-     */
+    /** A guided step (the first of the schedule): {@link #evaluate(ParameterStore, NDArray, Map, Map, Map, boolean, long)} at step 0. */
     public Result evaluate(
             ParameterStore ps,
             NDArray x,
@@ -93,16 +111,52 @@ public final class GuidedLoss {
             Map<String, NDArray> allowed,
             Map<String, NDArray> hasMask,
             boolean training) {
-        boolean annotated = !terms.isEmpty() && anyMask(hasMask);
+        return evaluate(ps, x, labels, allowed, hasMask, training, 0);
+    }
+
+    /**
+     * @param labels per head [B]
+     * @param allowed per head, the allowed mask at input resolution [B, 1, H, W]
+     * @param hasMask per head [B], nonzero for annotated samples
+     * @param step the run's 0-based global step, which decides whether the step is guided (see
+     *     {@link Amortisation})
+     */
+    public Result evaluate(
+            ParameterStore ps,
+            NDArray x,
+            Map<String, NDArray> labels,
+            Map<String, NDArray> allowed,
+            Map<String, NDArray> hasMask,
+            boolean training,
+            long step) {
+        long batch = x.getShape().get(0);
+        long samples = amortisation.samples(batch);
+        boolean sub = samples < batch;
+        boolean scheduled = !terms.isEmpty() && amortisation.guides(step);
+        // what the penalty sees: the whole batch, or its first `samples` samples
+        Map<String, NDArray> gLabels = sub && scheduled ? first(labels, samples) : labels;
+        Map<String, NDArray> gAllowed = sub && scheduled ? first(allowed, samples) : allowed;
+        Map<String, NDArray> gHas = sub && scheduled ? first(hasMask, samples) : hasMask;
+        boolean annotated = scheduled && anyMask(gHas);
+        sub &= annotated;
+        NDArray gx = sub ? x.get(new NDIndex("0:" + samples)).duplicate() : x;
         boolean inputGradient = annotated && terms.stream().anyMatch(PenaltyTerm::isInputGradient);
         if (inputGradient) {
-            x.setRequiresGradient(true);
+            gx.setRequiresGradient(true);
         }
         Map<String, CamResult> cams = new LinkedHashMap<>();
         Map<String, NDArray> outputs = new LinkedHashMap<>();
         Map<String, NDArray> ce = new LinkedHashMap<>();
         ReusedCrossEntropyGradient.Outcome fast = null;
-        if (annotated && reuse != null && JniUtils.isGradMode()) {
+        List<NDArray> savedState = null;
+        if (sub) {
+            // the cross-entropy's forward over the whole batch, then the penalty's over the
+            // sub-batch, after which the running statistics are put back (in Result.backward)
+            forwardAll(ps, x, training, outputs);
+            savedState = snapshot(forwardState);
+        }
+        Map<String, NDArray> gOutputs = sub ? new LinkedHashMap<>() : outputs;
+        if (annotated && reuse != null && !sub && JniUtils.isGradMode()) {
             Map.Entry<String, List<PenaltyTerm>> group = camGroups.entrySet().iterator().next();
             fast = reuse.run(ps, x, labels, request(group.getValue(), training), ce);
             CamResult r = fast.cams();
@@ -111,18 +165,15 @@ public final class GuidedLoss {
         } else if (annotated) {
             for (Map.Entry<String, List<PenaltyTerm>> group : camGroups.entrySet()) {
                 CamRequest request = request(group.getValue(), training);
-                CamResult r = computer.compute(ps, x, labels, request);
+                CamResult r = computer.compute(ps, gx, gLabels, request);
                 cams.put(group.getKey(), r);
-                if (outputs.isEmpty() && request.heads().size() == model.headNames().size()) {
-                    request.heads().forEach(h -> outputs.put(h, r.output(h)));
+                if (gOutputs.isEmpty() && request.heads().size() == model.headNames().size()) {
+                    request.heads().forEach(h -> gOutputs.put(h, r.output(h)));
                 }
             }
         }
-        if (outputs.isEmpty()) {
-            Taps taps = model.forward(ps, x, training, List.of());
-            for (int h = 0; h < model.headNames().size(); h++) {
-                outputs.put(model.headNames().get(h), taps.output(h));
-            }
+        if (gOutputs.isEmpty()) {
+            forwardAll(ps, gx, training, gOutputs);
         }
         NDArray ceTotal = fast == null ? null : fast.crossEntropyTotal();
         if (ceTotal == null) {
@@ -144,7 +195,7 @@ public final class GuidedLoss {
                         heads.add(head);
                     }
                 }
-                NDArray p = termPenalties(t, heads, x, outputs, cams, allowed, hasMask,
+                NDArray p = termPenalties(t, heads, gx, gOutputs, cams, gAllowed, gHas,
                         xcf -> model.forward(ps, xcf, training, List.of())); // [H]
                 vectors.put(t.name(), p);
                 vectorHeads.put(t.name(), heads);
@@ -154,7 +205,7 @@ public final class GuidedLoss {
                     String key = t.name() + "/" + heads.get(i);
                     // a KL divergence is in nats like the cross-entropy, and ~0 for an untrained model
                     // (which would give a huge auto-scale): the counterfactual term is never auto-scaled
-                    double wi = t.lambda() * (t.isCounterfactual() ? 1 : scale(key, ce.get(heads.get(i)), p, i));
+                    double wi = t.lambda() * (t.isCounterfactual() ? 1 : scale(key, ce.get(heads.get(i)), p, i)) * amortisation.weight();
                     weights.put(key, wi);
                     w[i] = wi;
                     any |= wi != 0;
@@ -179,8 +230,45 @@ public final class GuidedLoss {
             roots.addAll(fast.roots());
             rootGrads.addAll(fast.grads());
         }
+        List<NDArray> restore = savedState;
+        Runnable afterBackward = restore == null ? null : () -> restore(forwardState, restore);
         return new Result(total, ce, penalties, weights, outputs, cams.isEmpty() ? null : cams.values().iterator().next(), annotated,
-                roots, rootGrads);
+                roots, rootGrads, afterBackward);
+    }
+
+    private void forwardAll(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> outputs) {
+        Taps taps = model.forward(ps, x, training, List.of());
+        for (int h = 0; h < model.headNames().size(); h++) {
+            outputs.put(model.headNames().get(h), taps.output(h));
+        }
+    }
+
+    /** Each head's array cut to its first {@code n} samples. */
+    private static Map<String, NDArray> first(Map<String, NDArray> byHead, long n) {
+        Map<String, NDArray> out = new HashMap<>();
+        NDIndex index = new NDIndex("0:" + n);
+        byHead.forEach((head, a) -> out.put(head, a.get(index)));
+        return out;
+    }
+
+    private static List<NDArray> snapshot(List<ai.djl.nn.Parameter> state) {
+        List<NDArray> copies = new ArrayList<>();
+        for (ai.djl.nn.Parameter p : state) {
+            copies.add(p.getArray().duplicate());
+        }
+        return copies;
+    }
+
+    /**
+     * Puts back what the sub-batch's forward wrote into the running statistics, so that they move
+     * once per step as in a plain step. In place and after the backward: the arrays are the
+     * parameters' own, and the graph may still hold them until it is freed.
+     */
+    private static void restore(List<ai.djl.nn.Parameter> state, List<NDArray> saved) {
+        for (int i = 0; i < state.size(); i++) {
+            state.get(i).getArray().muli(0).addi(saved.get(i));
+            saved.get(i).close();
+        }
     }
 
     /**
@@ -347,7 +435,8 @@ public final class GuidedLoss {
             CamResult cam,
             boolean guided,
             List<NDArray> backwardRoots,
-            List<NDArray> backwardGradients) {
+            List<NDArray> backwardGradients,
+            Runnable afterBackward) {
 
         /**
          * Back-propagates {@link #total} into the parameters' gradients, inside the step's
@@ -359,6 +448,9 @@ public final class GuidedLoss {
                 collector.backward(total);
             } else {
                 Autograd.backward(backwardRoots, backwardGradients);
+            }
+            if (afterBackward != null) {
+                afterBackward.run();
             }
         }
     }

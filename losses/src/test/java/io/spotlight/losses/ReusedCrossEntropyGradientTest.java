@@ -134,7 +134,8 @@ class ReusedCrossEntropyGradientTest {
         System.out.printf("fast path at %s: same loss, map and %d parameter gradients as the general path%n", layer, g.grads().size());
     }
 
-    private static void assertClose(double[] expected, double[] actual, String what) {
+    /** Equal to 1e-10 of the largest expected magnitude (shared by the amortisation tests). */
+    static void assertClose(double[] expected, double[] actual, String what) {
         assertEquals(expected.length, actual.length, what);
         double scale = 1e-300;
         for (double e : expected) {

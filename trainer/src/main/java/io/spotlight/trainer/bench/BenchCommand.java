@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.ConfigFactory;
 import io.spotlight.cam.GradientMode;
 import io.spotlight.cam.model.MultiHeadBlock;
+import io.spotlight.losses.Amortisation;
 import io.spotlight.trainer.cli.Home;
 import io.spotlight.trainer.config.Cfg;
 import io.spotlight.trainer.config.RunDirectories;
@@ -26,8 +27,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./spotlight bench}: guided vs baseline step time in one process (alternating, median
- * after warm-up) for 1, 2 and 4 heads on the small CNN and for a DJL ResNet, where the time goes,
- * and resident memory over many guided steps. Writes {@code bench.json} and prints its path last.
+ * after warm-up) for 1, 2 and 4 heads on the small CNN and for a DJL ResNet, with and without
+ * amortised guidance, where the time goes, and each case's resident memory over many guided steps
+ * in a JVM of its own; with {@code --vs-pytorch} the same cases in a PyTorch eager twin. Writes
+ * {@code bench.json} and prints its path last.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure guided vs baseline step time and memory; writes bench.json.")
@@ -38,18 +41,36 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "warm-up steps per variant and case (default ${DEFAULT-VALUE})")
     int warmup = 20;
 
-    @Option(names = "--rss-steps", description = "guided steps over which RSS growth is measured (default ${DEFAULT-VALUE})")
+    @Option(names = "--rss-steps", description = "guided steps over which each case's RSS growth is measured, in a JVM of"
+            + " its own (default ${DEFAULT-VALUE})")
     int rssSteps = 5000;
 
-    @Option(names = "--no-resnet", description = "skip the ResNet case")
-    boolean noResnet;
+    @Option(names = "--rss-warmup", description = "guided steps before the RSS probe's first reading (default ${DEFAULT-VALUE})")
+    int rssWarmup = 1000;
 
-    @Option(names = "--device", description = "cpu (default) or gpu: the same table on the GPU the engine sees"
-            + " (./spotlight points DJL at a CUDA libtorch when nvidia-smi lists a GPU)")
-    String device = "cpu";
+    @Option(names = "--no-resnet", description = "skip the ResNet cases")
+    boolean noResnet;
 
     @Option(names = "--no-conv1", description = "skip the hirescam-conv1 (exact, second-order) cases")
     boolean noConv1;
+
+    @Option(names = "--amortise", split = ",", description = "amortisations to run every case with: K (guidance every K-th"
+            + " step, penalty x K) or K/S (and on S samples of the batch); default ${DEFAULT-VALUE}")
+    List<String> amortise = new ArrayList<>(List.of("1", RECOMMENDED));
+
+    @Option(names = "--device", description = "cpu (default) or gpu: the same table on the GPU the engine sees"
+            + " (experiments/bench/RESULTS.md: not run here, no GPU)")
+    String device = "cpu";
+
+    /** The device the cases run on, from {@link #device}. */
+    private ai.djl.Device on = ai.djl.Device.cpu();
+
+    @Option(names = "--vs-pytorch", description = "also run each case in a PyTorch eager twin (scripts/bench_twin.py, torch"
+            + " from .venv/torch: scripts/install-torch.sh), alternating with the DJL case, and print DJL/PyTorch ratios")
+    boolean vsPytorch;
+
+    /** The amortisation the bench shows next to the unamortised step (see experiments/bench/RESULTS.md). */
+    static final String RECOMMENDED = "4";
 
     /** A guided variant as the bench runs it: HiResCAM outside_share, label log-probability target. */
     record Variant(String name, String smallCnnLayer, String resnetAlias, GradientMode mode, String description) {}
@@ -62,43 +83,77 @@ public final class BenchCommand implements Callable<Integer> {
     static final Variant CONV1 = new Variant("hirescam-conv1", "trunk/0", "stem", GradientMode.EXACT,
             "HiResCAM outside_share at the first convolution, exact second-order gradients, label log-probability target");
 
+    static Variant variant(String name) {
+        return List.of(FEATURES, CONV1).stream().filter(v -> v.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown bench variant " + name));
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!device.equals("cpu") && !device.equals("gpu")) {
             throw new io.spotlight.trainer.config.SpotlightConfigError("--device must be cpu or gpu, got '" + device + "'");
         }
-        ai.djl.Device on = io.spotlight.trainer.run.GuidedTraining.device(device); // gpu without one: an error naming it
+        on = io.spotlight.trainer.run.GuidedTraining.device(device); // gpu without one: an error naming it
         System.out.println("device: " + on + " (libtorch " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion() + ")");
-        List<Map<String, Object>> cases = new ArrayList<>();
-        System.out.printf("%-18s %-10s %5s %5s %12s %12s %6s   forward(+CAM) / backward / optimizer ms: baseline | guided%n",
-                "guided variant", "model", "heads", "batch", "baseline ms", "guided ms", "ratio");
+        List<Amortisation> settings = new ArrayList<>();
+        for (String a : amortise) {
+            settings.add(BenchCase.parseAmortisation(a));
+        }
         List<Variant> variants = noConv1 ? List.of(FEATURES) : List.of(FEATURES, CONV1);
-        for (Variant v : variants) {
-            for (int heads : new int[] {1, 2, 4}) {
-                cases.add(run(v, "small-cnn", smallCnn(heads), new Shape(64, 1, 28, 28), v.smallCnnLayer(), heads, on));
-            }
-        }
-        if (!noResnet) {
+        List<BenchCase> plan = new ArrayList<>();
+        for (Amortisation a : settings) {
             for (Variant v : variants) {
-                ModelFactory.BuiltModel resnet = resnet();
-                cases.add(run(v, "resnet18", resnet.block(), new Shape(32, 3, 64, 64), resnet.layer(v.resnetAlias()), 1, on));
+                for (int heads : new int[] {1, 2, 4}) {
+                    plan.add(new BenchCase(v, "small-cnn", heads, a));
+                }
+            }
+            if (!noResnet) {
+                for (Variant v : variants) {
+                    plan.add(new BenchCase(v, "resnet18", 1, a));
+                }
             }
         }
-        double growth = rssGrowth();
-        for (Map<String, Object> c : cases) {
-            if (c.get("model").equals("small-cnn") && ((Integer) c.get("heads")) == 2 && c.get("guided").equals(FEATURES.name())) {
-                c.put("rss_growth_mb", growth);
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads the native library that the thread count is read from
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        System.out.printf("%-18s %-6s %-10s %5s %5s %11s %11s %6s   forward(+CAM) / backward / optimizer ms: baseline | guided%n",
+                "guided variant", "every", "model", "heads", "batch", "baseline ms", "guided ms", "ratio");
+        List<Map<String, Object>> cases = new ArrayList<>();
+        try (PytorchTwin twin = vsPytorch ? PytorchTwin.start(threads) : null) {
+            for (BenchCase c : plan) {
+                Map<String, Object> row = run(c);
+                if (twin != null) {
+                    // right after the DJL case: the same window of the machine's load
+                    PytorchTwin.Timing pt = twin.measure(c, warmup, steps);
+                    double base = (Double) row.get("baseline_ms");
+                    double guided = (Double) row.get("guided_ms");
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("baseline_ms", pt.baselineMs());
+                    p.put("guided_ms", pt.guidedMs());
+                    p.put("ratio", pt.guidedMs() / pt.baselineMs());
+                    p.put("djl_over_pytorch_baseline", base / pt.baselineMs());
+                    p.put("djl_over_pytorch_guided", guided / pt.guidedMs());
+                    row.put("pytorch", p);
+                    System.out.printf("%-18s %-6s %-10s %5s %5s %11.2f %11.2f %6.2f   PyTorch twin; DJL/PyTorch: plain %.2f, guided %.2f%n",
+                            "", "", "  pytorch", "", "", pt.baselineMs(), pt.guidedMs(), pt.guidedMs() / pt.baselineMs(),
+                            base / pt.baselineMs(), guided / pt.guidedMs());
+                }
+                cases.add(row);
             }
+        }
+        for (int i = 0; i < plan.size(); i++) {
+            cases.get(i).put("rss_growth_mb", rssGrowth(plan.get(i)));
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                "os_arch", System.getProperty("os.arch"), "java", System.getProperty("java.version")));
+        out.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "intra_op_threads", threads,
+                "os_arch", System.getProperty("os.arch"), "java", System.getProperty("java.version"),
+                "load_average_at_end", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         Map<String, String> described = new LinkedHashMap<>();
         variants.forEach(v -> described.put(v.name(), v.description()));
         out.put("guided_variants", described);
-        out.put("device", on.toString());
         out.put("steps", steps);
         out.put("warmup", warmup);
+        out.put("rss_steps", rssSteps);
+        out.put("device", on.toString());
         out.put("cases", cases);
         Path dir = RunDirectories.createUnique(Home.get().resolve("outputs").resolve("bench")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm-ss"))));
@@ -108,21 +163,25 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> run(Variant variant, String name, MultiHeadBlock block, Shape input, String layer, int heads,
-            ai.djl.Device on) {
-        try (StepBench bench = new StepBench(block, input, layer, 1, variant.mode(), on)) {
+    private Map<String, Object> run(BenchCase bc) {
+        Shape input = bc.input();
+        Amortisation a = bc.amortisation();
+        try (StepBench bench = bc.open(on)) {
             StepBench.Timing[] t = bench.measure(warmup, steps);
             double ratio = t[1].totalMs() / t[0].totalMs();
-            System.out.printf("%-18s %-10s %5d %5d %12.2f %12.2f %6.2f   %.2f / %.2f / %.2f | %.2f / %.2f / %.2f%n", variant.name(),
-                    name, heads, input.get(0), t[0].totalMs(), t[1].totalMs(), ratio, t[0].forwardMs(), t[0].backwardMs(),
-                    t[0].optimizerMs(), t[1].forwardMs(), t[1].backwardMs(), t[1].optimizerMs());
+            String every = a.every() + (a.subBatch() == 0 ? "" : "/" + a.subBatch());
+            System.out.printf("%-18s %-6s %-10s %5d %5d %11.2f %11.2f %6.2f   %.2f / %.2f / %.2f | %.2f / %.2f / %.2f%n",
+                    bc.variant().name(), every, bc.model(), bc.heads(), input.get(0), t[0].totalMs(), t[1].totalMs(), ratio,
+                    t[0].forwardMs(), t[0].backwardMs(), t[0].optimizerMs(), t[1].forwardMs(), t[1].backwardMs(), t[1].optimizerMs());
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put("guided", variant.name());
-            c.put("layer", layer);
+            c.put("guided", bc.variant().name());
+            c.put("layer", bc.layer());
+            c.put("mode", bc.variant().mode().name().toLowerCase(java.util.Locale.ROOT));
             c.put("fast_path", bench.guidedTakesFastPath());
-            c.put("model", name);
-            c.put("heads", heads);
+            c.put("model", bc.model());
+            c.put("heads", bc.heads());
             c.put("batch", input.get(0));
+            c.put("amortisation", Map.of("every", a.every(), "sub_batch", a.subBatch()));
             c.put("baseline_ms", t[0].totalMs());
             c.put("guided_ms", t[1].totalMs());
             c.put("ratio", ratio);
@@ -136,29 +195,32 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * RSS growth over {@code rssSteps} guided steps (2 heads, small CNN, the default guided
-     * variant) after 1,000 warm-up steps, measured by {@link RssProbe} in a JVM of its own.
+     * RSS growth over {@code rssSteps} guided steps of one case after {@code rssWarmup} warm-up
+     * steps, measured by {@link RssProbe} in a JVM of its own.
      */
-    private double rssGrowth() throws java.io.IOException, InterruptedException {
+    private double rssGrowth(BenchCase c) throws java.io.IOException, InterruptedException {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(javaBin, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"), RssProbe.class.getName(), Integer.toString(rssSteps))
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(javaBin, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-Dai.djl.offline=true",
+                "-cp", System.getProperty("java.class.path"), RssProbe.class.getName(), Integer.toString(rssSteps),
+                Integer.toString(Math.min(rssWarmup, Math.max(rssSteps, 1)))));
+        command.addAll(c.args());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         double growth = Double.NaN;
+        List<String> seen = new ArrayList<>();
         try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                 java.nio.charset.StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                seen.add(line);
                 if (line.startsWith("growth_mb=")) {
                     growth = Double.parseDouble(line.substring("growth_mb=".length()));
-                    System.out.printf("RSS growth over %d guided steps: %.1f MB%n", rssSteps, growth);
-                } else if (line.startsWith("RSS")) {
-                    System.out.println(line);
                 }
             }
         }
         if (p.waitFor() != 0 || Double.isNaN(growth)) {
-            throw new IllegalStateException("the RSS probe JVM failed (exit " + p.exitValue() + ")");
+            throw new IllegalStateException("the RSS probe JVM for " + c.args() + " failed (exit " + p.exitValue() + "): "
+                    + String.join("\n", seen));
         }
+        System.out.printf("RSS growth over %d guided steps of %s: %.1f MB%n", rssSteps, String.join(" ", c.args()), growth);
         return growth;
     }
 
@@ -174,7 +236,7 @@ public final class BenchCommand implements Callable<Integer> {
         return ModelFactory.build(new Cfg(ConfigFactory.parseString("name = small-cnn, channels = [16, 32], hidden = 64")), heads(n)).block();
     }
 
-    private static ModelFactory.BuiltModel resnet() {
-        return ModelFactory.build(new Cfg(ConfigFactory.parseString("name = resnet, layers_count = 18, image_shape = [3, 64, 64]")), heads(1));
+    static ModelFactory.BuiltModel resnet(int heads) {
+        return ModelFactory.build(new Cfg(ConfigFactory.parseString("name = resnet, layers_count = 18, image_shape = [3, 64, 64]")), heads(heads));
     }
 }

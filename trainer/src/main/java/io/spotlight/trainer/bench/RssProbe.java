@@ -1,26 +1,29 @@
 package io.spotlight.trainer.bench;
 
-import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
- * Resident memory over many guided steps, in a JVM of its own (started by {@link BenchCommand}
- * with a fixed, pre-touched heap): in the benchmark's JVM the earlier cases' freed memory is
- * reused first and the heap grows in steps, which hides or fakes growth. Prints one line per
- * 1,000 steps and {@code growth_mb=X} last.
+ * Resident memory over many guided steps of one {@link BenchCase}, in a JVM of its own (started by
+ * {@link BenchCommand} with a fixed, pre-touched heap): in the benchmark's JVM the earlier cases'
+ * freed memory is reused first and the heap grows in steps, which hides or fakes growth. Prints one
+ * line per 1,000 steps and {@code growth_mb=X} last.
+ *
+ * <p>Arguments: steps, warm-up steps, then the case ({@link BenchCase#args}).
  */
 public final class RssProbe {
     private RssProbe() {}
 
     public static void main(String[] args) {
         int steps = Integer.parseInt(args[0]);
-        try (StepBench bench = new StepBench(BenchCommand.smallCnn(2), new Shape(64, 1, 28, 28),
-                BenchCommand.FEATURES.smallCnnLayer(), 1, BenchCommand.FEATURES.mode())) {
-            for (int i = 0; i < Math.min(1000, steps); i++) {
+        int warmup = Integer.parseInt(args[1]);
+        BenchCase c = BenchCase.fromArgs(Arrays.asList(args).subList(2, args.length));
+        try (StepBench bench = c.open()) {
+            for (int i = 0; i < warmup; i++) {
                 bench.guidedStep();
             }
             System.gc();
             double start = StepBench.rssMb();
-            System.out.printf("RSS after 1000 warm-up steps: %.1f MB%n", start);
+            System.out.printf("RSS after %d warm-up steps: %.1f MB%n", warmup, start);
             for (int i = 1; i <= steps; i++) {
                 bench.guidedStep();
                 if (i % 1000 == 0) {

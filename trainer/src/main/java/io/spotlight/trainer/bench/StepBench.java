@@ -15,6 +15,7 @@ import io.spotlight.cam.method.CamMethods;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.model.MultiHeadBlock;
 import io.spotlight.cam.target.Targets;
+import io.spotlight.losses.Amortisation;
 import io.spotlight.losses.GuidedLoss;
 import io.spotlight.losses.PenaltyTerm;
 import java.util.ArrayList;
@@ -48,13 +49,23 @@ final class StepBench implements AutoCloseable {
         }
     }
 
+    private final Amortisation amortisation;
+    /** Guided steps taken so far: the global step that the amortisation's schedule counts. */
+    private long guidedSteps;
+
     StepBench(MultiHeadBlock block, Shape input, String layer, int dilation, GradientMode mode) {
-        this(block, input, layer, dilation, mode, ai.djl.Device.cpu());
+        this(block, input, layer, dilation, mode, Amortisation.NONE);
+    }
+
+    StepBench(MultiHeadBlock block, Shape input, String layer, int dilation, GradientMode mode, Amortisation amortisation) {
+        this(block, input, layer, dilation, mode, amortisation, ai.djl.Device.cpu());
     }
 
     /** @param device where the parameters, the batch and so every array of a step live */
-    StepBench(MultiHeadBlock block, Shape input, String layer, int dilation, GradientMode mode, ai.djl.Device device) {
+    StepBench(MultiHeadBlock block, Shape input, String layer, int dilation, GradientMode mode, Amortisation amortisation,
+            ai.djl.Device device) {
         this.manager = NDManager.newBaseManager(device, "PyTorch");
+        this.amortisation = amortisation;
         this.block = block;
         Engine.getEngine("PyTorch").setRandomSeed(1);
         block.initialize(manager, DataType.FLOAT32, input);
@@ -63,7 +74,7 @@ final class StepBench implements AutoCloseable {
         this.baseline = new GuidedLoss(model, List.of(), false);
         PenaltyTerm term = new PenaltyTerm("hirescam@" + layer, "outside_share", CamMethods.byName("hirescam"), layer,
                 null, 1, dilation, mode, Targets.labelLogProbability());
-        this.guided = new GuidedLoss(model, List.of(term), false);
+        this.guided = new GuidedLoss(model, List.of(term), false, amortisation);
         long b = input.get(0);
         this.x = manager.randomUniform(0, 1, input);
         // a 4x4 forbidden patch in the top-left corner of every image, like the decoy data set
@@ -76,14 +87,26 @@ final class StepBench implements AutoCloseable {
         }
     }
 
-    /** Alternates baseline and guided steps; returns their median timings after {@code warmup}. */
+    /**
+     * Alternates baseline and guided steps; returns their median timings after {@code warmup}
+     * steps. With guidance every k-th step, the unit is a round of k steps of each (one guided
+     * step and k - 1 plain ones on the guided side), timed as the mean step of the round: a median
+     * of single steps would only ever see the plain ones.
+     */
     Timing[] measure(int warmup, int steps) {
+        int k = amortisation.every();
+        int warmupRounds = (warmup + k - 1) / k;
+        int rounds = Math.max(1, (steps + k - 1) / k);
         List<double[]> base = new ArrayList<>();
         List<double[]> guide = new ArrayList<>();
-        for (int i = 0; i < warmup + steps; i++) {
-            double[] b = step(baseline);
-            double[] g = step(guided);
-            if (i >= warmup) {
+        for (int i = 0; i < warmupRounds + rounds; i++) {
+            double[] b = new double[3];
+            double[] g = new double[3];
+            for (int j = 0; j < k; j++) {
+                addMean(b, step(baseline), k);
+                addMean(g, guidedStep(), k);
+            }
+            if (i >= warmupRounds) {
                 base.add(b);
                 guide.add(g);
             }
@@ -96,13 +119,25 @@ final class StepBench implements AutoCloseable {
         return guided.reusesCrossEntropyGradient();
     }
 
-    /** One guided step (for memory measurements). */
-    void guidedStep() {
-        step(guided);
+    /** One guided step (the next of the amortisation's schedule): {forward+loss, backward, optimizer} in ms. */
+    double[] guidedStep() {
+        double[] t = step(guided, guidedSteps);
+        guidedSteps++;
+        return t;
     }
 
-    /** One step of {@code loss}: {forward+loss, backward, optimizer} in ms. */
-    double[] step(GuidedLoss loss) {
+    private static void addMean(double[] sum, double[] step, int k) {
+        for (int part = 0; part < 3; part++) {
+            sum[part] += step[part] / k;
+        }
+    }
+
+    private double[] step(GuidedLoss loss) {
+        return step(loss, 0);
+    }
+
+    /** One step of {@code loss} at global step {@code globalStep}: {forward+loss, backward, optimizer} in ms. */
+    private double[] step(GuidedLoss loss, long globalStep) {
         double[] t = new double[3];
         try (NDManager scope = manager.newSubManager()) {
             // every array a step makes is attached to its inputs' manager: give the step copies in
@@ -118,7 +153,7 @@ final class StepBench implements AutoCloseable {
             }
             long t0 = System.nanoTime();
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                GuidedLoss.Result r = loss.evaluate(ps, input, y, a, h, true);
+                GuidedLoss.Result r = loss.evaluate(ps, input, y, a, h, true, globalStep);
                 r.total().toType(DataType.FLOAT64, false).getDouble(); // synchronise, as the trainer's NaN check does
                 long t1 = System.nanoTime();
                 r.backward(gc);

@@ -11,6 +11,7 @@ import io.spotlight.cam.method.CamMethod;
 import io.spotlight.cam.method.CamMethods;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.target.Targets;
+import io.spotlight.losses.Amortisation;
 import io.spotlight.losses.InputGradientPenalty;
 import io.spotlight.losses.PenaltyTerm;
 import io.spotlight.trainer.config.Cfg;
@@ -37,6 +38,18 @@ public final class GuidanceFactory {
      */
     public static void check(Cfg guidance, ModelFactory.BuiltModel built, CamModel model) {
         terms(guidance, built, model, layer -> 0);
+        amortisation(guidance);
+    }
+
+    /**
+     * {@code guidance.every} and {@code guidance.sub_batch} (see {@link Amortisation}). A config
+     * without them (a run saved before they existed, which a resume reads) guides every step on
+     * the whole batch, as such runs did.
+     */
+    public static Amortisation amortisation(Cfg guidance) {
+        int every = guidance.has("every") ? guidance.getInt("every", 1, 1 << 20) : 1;
+        int subBatch = guidance.has("sub_batch") ? guidance.getInt("sub_batch", 0, 1 << 16) : 0;
+        return new Amortisation(every, subBatch);
     }
 
     private static List<PenaltyTerm> terms(Cfg guidance, ModelFactory.BuiltModel built, CamModel model,

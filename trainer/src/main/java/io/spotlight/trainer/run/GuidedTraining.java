@@ -150,7 +150,8 @@ public final class GuidedTraining {
                 CamModel camModel = CamModel.of(built.block());
                 List<PenaltyTerm> terms = GuidanceFactory.terms(cfg.at("guidance"), built, camModel, trainer.getManager(),
                         new long[] {image.get(0), image.get(1), image.get(2)});
-                GuidedLoss loss = new GuidedLoss(camModel, terms, cfg.getBoolean("guidance.auto_scale"));
+                GuidedLoss loss = new GuidedLoss(camModel, terms, cfg.getBoolean("guidance.auto_scale"),
+                        GuidanceFactory.amortisation(cfg.at("guidance")));
                 if (resume != null) {
                     loss.restoreScales(resume.state().autoScales());
                 }
@@ -261,7 +262,8 @@ public final class GuidedTraining {
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         try (GradientCollector gc = trainer.newGradientCollector()) {
-            GuidedLoss.Result r = loss.evaluate(ps, b.images(), labels, allowed, hasMask, true);
+            // the global step (continued by a resume) keeps the amortisation's every-k schedule
+            GuidedLoss.Result r = loss.evaluate(ps, b.images(), labels, allowed, hasMask, true, step);
             double total = scalar(r.total());
             if (log || !Double.isFinite(total)) {
                 metrics.put("loss", total);

@@ -23,7 +23,8 @@ class BenchCommandTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new BenchCommand()).execute("--steps", "2", "--warmup", "1", "--rss-steps", "5", "--no-resnet");
+            int code = new CommandLine(new BenchCommand()).execute("--steps", "8", "--warmup", "4", "--rss-steps", "8",
+                    "--rss-warmup", "4", "--no-resnet", "--amortise", "4");
             assertEquals(0, code);
         } finally {
             System.setOut(out);
@@ -39,19 +40,33 @@ class BenchCommandTest {
         JsonNode cases = new ObjectMapper().readTree(json.toFile()).get("cases");
         assertEquals(6, cases.size(), "1, 2 and 4 heads for each of the two guided variants");
         for (JsonNode c : cases) {
-            for (String key : new String[] {"model", "heads", "batch", "baseline_ms", "guided_ms", "ratio", "rss_growth_mb"}) {
+            for (String key : new String[] {"guided", "layer", "mode", "model", "heads", "batch", "baseline_ms", "guided_ms", "ratio"}) {
                 assertTrue(c.has(key), key);
             }
+            assertTrue(c.get("rss_growth_mb").isNumber(), "every case's RSS growth, each from a JVM of its own: " + c);
+            assertEquals(4, c.get("amortisation").get("every").asInt());
+            assertEquals(0, c.get("amortisation").get("sub_batch").asInt());
             assertTrue(c.get("guided_ms").asDouble() > 0 && c.get("baseline_ms").asDouble() > 0);
             assertEquals(c.get("guided_ms").asDouble() / c.get("baseline_ms").asDouble(), c.get("ratio").asDouble(), 1e-9);
         }
-        assertTrue(cases.get(1).get("rss_growth_mb").isNumber(), "RSS growth is reported on the 2-head case");
         // the default guided variant takes the fast path for every head count; conv1 (exact) cannot
         for (int i = 0; i < 3; i++) {
             assertEquals("hirescam-features", cases.get(i).get("guided").asText());
             assertTrue(cases.get(i).get("fast_path").asBoolean(), cases.get(i).toString());
             assertEquals("hirescam-conv1", cases.get(i + 3).get("guided").asText());
             assertTrue(!cases.get(i + 3).get("fast_path").asBoolean(), cases.get(i + 3).toString());
+            assertEquals("exact", cases.get(i + 3).get("mode").asText());
+        }
+    }
+
+    @Test
+    void anAmortisationIsKOrKSlashS() {
+        assertEquals(new io.spotlight.losses.Amortisation(4, 0), BenchCase.parseAmortisation("4"));
+        assertEquals(new io.spotlight.losses.Amortisation(2, 16), BenchCase.parseAmortisation("2/16"));
+        for (String bad : new String[] {"0", "x", "4/16/2", "4/-1"}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> BenchCase.parseAmortisation(bad));
+            assertTrue(e.getMessage().startsWith("--amortise: '" + bad + "' is not K or K/S"), e.getMessage());
         }
     }
 }
