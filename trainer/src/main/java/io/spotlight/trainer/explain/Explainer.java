@@ -52,13 +52,20 @@ public final class Explainer {
     private final RunModel run;
     private final ExplainSetup setup;
     private final CamComputer computer;
+    private final ExplainMetrics metrics;
 
     /**
      * @throws ExplainException for an unknown method, target, layer or colormap, or a method the
      *     model cannot support at that layer
      */
     public Explainer(RunModel run, ExplainOptions options) {
+        this(run, options, null);
+    }
+
+    /** @param metrics the metrics to compute per image and head ({@code --metrics}), or null for none */
+    public Explainer(RunModel run, ExplainOptions options, ExplainMetrics metrics) {
         this.run = run;
+        this.metrics = metrics;
         this.setup = new ExplainSetup(run, options);
         this.computer = new CamComputer(run.camModel());
         preflight();
@@ -123,7 +130,16 @@ public final class Explainer {
                 failures.add(new ExplainResult.Failure(file, ex.getClass().getSimpleName() + ": " + ex.getMessage()));
             }
         }
-        return new ExplainResult(setup.method.name(), setup.layer, rows, failures, written);
+        if (metrics == null) {
+            return new ExplainResult(setup.method.name(), setup.layer, rows, failures, written);
+        }
+        try {
+            written.add(metrics.write(outDir, setup.method.name(), setup.layer));
+        } catch (IOException ex) {
+            throw new ExplainException("cannot write " + outDir.resolve(ExplainMetrics.JSON) + ": " + ex.getMessage(), ex);
+        }
+        return new ExplainResult(setup.method.name(), setup.layer, rows, failures, written, metrics.names(), metrics.values(),
+                metrics.notes());
     }
 
     private record Explained(List<ExplainResult.Row> rows, BufferedImage grid, BufferedImage composite) {}
@@ -166,6 +182,9 @@ public final class Explainer {
                 rows.add(new ExplainResult.Row(file, name, setup.combine.label(), ExplainResult.Row.NO_CLASS,
                         combinedClass(r, heads), Double.NaN, peak[0], peak[1]));
                 cells.add(HeadCell.combined(setup.combine.label(), combined));
+            }
+            if (metrics != null) {
+                metrics.add(run, file, name, x, r, setup.layer);
             }
             BufferedImage input = Images.fromGray(grey);
             BufferedImage grid = CamGrid.builder().cellScale(CELL_SCALE).colormap(setup.colormap)

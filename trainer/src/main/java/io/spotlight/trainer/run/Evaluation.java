@@ -9,6 +9,10 @@ import io.spotlight.cam.CamComputer;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
 import io.spotlight.cam.map.CamMaps;
+import io.spotlight.cam.metric.MetricInput;
+import io.spotlight.cam.metric.MetricMaps;
+import io.spotlight.cam.metric.MetricSet;
+import io.spotlight.cam.metric.Scorer;
 import io.spotlight.cam.method.CamMethods;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.model.Taps;
@@ -24,7 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Accuracy per head, and the share of CAM mass outside the allowed region, in eval mode. */
+/** Accuracy per head, the share of CAM mass outside the allowed region, and the map metrics, in eval mode. */
 public final class Evaluation {
     private Evaluation() {}
 
@@ -66,9 +70,68 @@ public final class Evaluation {
     public static Map<String, Double> camShares(CamModel model, ParameterStore ps, AbstractGuidedDataset data,
             NDManager manager, String method, String layer, int maxSamples, boolean sideBySide) {
         Map<String, double[]> sums = new LinkedHashMap<>();
+        int heads = data.heads().size();
+        forEachCamBatch(model, ps, data, manager, method, layer, maxSamples, (b, r, scope) -> {
+            for (int hi = 0; hi < heads; hi++) {
+                Head h = data.heads().get(hi);
+                NDArray map = r.map(h.name(), layer);
+                NDArray has = b.hasMask(h.name());
+                RegionMasks masks = RegionMasks.fit(b.allowedMask(h.name()), has, map, 0, "mask of head '" + h.name() + "'");
+                NDArray share = new OutsideShare().perSample(map, masks).mul(masks.hasMask());
+                add(sums, "cam_outside_share/" + h.name(), share.sum(), masks.hasMask().sum());
+                if (sideBySide) {
+                    NDArray mass = CamMaps.relu(map);
+                    long w = map.getShape().get(2);
+                    String band = String.format(":, :, %d:%d", w * hi / heads, w * (hi + 1) / heads);
+                    NDArray inside = mass.get(band).sum(new int[] {1, 2}).div(mass.sum(new int[] {1, 2}).add(CamMaps.EPS));
+                    add(sums, "cam_inside_own_item/" + h.name(), inside.sum(), scope.create((float) b.size()));
+                }
+            }
+        });
+        Map<String, Double> out = new LinkedHashMap<>();
+        sums.forEach((key, s) -> {
+            if (s[1] > 0) {
+                out.put(key, s[0] / s[1]);
+            }
+        });
+        return out;
+    }
+
+    /** The map metrics of {@link #mapMetrics}: {@code METRIC/HEAD} means, and what was left out and why. */
+    public record MapMetrics(Map<String, Double> values, List<String> notes) {}
+
+    /**
+     * The map metrics ({@code eval.metrics}) per head over the first {@code maxSamples} test images,
+     * with maps of {@code method} at {@code layer} for each head's label; keys {@code METRIC/HEAD}.
+     */
+    public static MapMetrics mapMetrics(CamModel model, ParameterStore ps, AbstractGuidedDataset data, NDManager manager,
+            String method, String layer, int maxSamples, MetricSet set) {
+        forEachCamBatch(model, ps, data, manager, method, layer, maxSamples, (b, r, scope) -> {
+            long height = b.images().getShape().get(2);
+            long width = b.images().getShape().get(3);
+            for (Head h : data.heads()) {
+                NDArray maps = MetricMaps.atInput(r.map(h.name(), layer), height, width);
+                NDArray allowed = b.allowedMask(h.name()).reshape(b.size(), height, width);
+                set.add(h.name(), new MetricInput(b.images(), maps, b.label(h.name()).toType(DataType.INT64, false), allowed,
+                        b.hasMask(h.name()), Scorer.probability(model, ps, h.name(), 500)));
+            }
+        });
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String head : set.heads()) {
+            set.means(head).forEach((metric, v) -> out.put(metric + "/" + head, v));
+        }
+        return new MapMetrics(out, set.notes());
+    }
+
+    private interface CamBatch {
+        void accept(GuidedBatch batch, CamResult maps, NDManager scope);
+    }
+
+    /** Each test batch's maps (eval mode, each head's label) until {@code maxSamples} images have been seen. */
+    private static void forEachCamBatch(CamModel model, ParameterStore ps, AbstractGuidedDataset data, NDManager manager,
+            String method, String layer, int maxSamples, CamBatch action) {
         CamComputer computer = new CamComputer(model);
         long seen = 0;
-        int heads = data.heads().size();
         try {
             for (Batch batch : data.getData(manager)) {
                 try (batch; NDManager scope = manager.newSubManager()) {
@@ -80,34 +143,13 @@ public final class Evaluation {
                     data.heads().forEach(h -> labels.put(h.name(), b.label(h.name())));
                     CamResult r = computer.compute(ps, b.images(), labels, CamRequest.builder()
                             .layer(layer).method(CamMethods.byName(method)).training(false).build());
-                    for (int hi = 0; hi < heads; hi++) {
-                        Head h = data.heads().get(hi);
-                        NDArray map = r.map(h.name(), layer);
-                        NDArray has = b.hasMask(h.name());
-                        RegionMasks masks = RegionMasks.fit(b.allowedMask(h.name()), has, map, 0, "mask of head '" + h.name() + "'");
-                        NDArray share = new OutsideShare().perSample(map, masks).mul(masks.hasMask());
-                        add(sums, "cam_outside_share/" + h.name(), share.sum(), masks.hasMask().sum());
-                        if (sideBySide) {
-                            NDArray mass = CamMaps.relu(map);
-                            long w = map.getShape().get(2);
-                            String band = String.format(":, :, %d:%d", w * hi / heads, w * (hi + 1) / heads);
-                            NDArray inside = mass.get(band).sum(new int[] {1, 2}).div(mass.sum(new int[] {1, 2}).add(CamMaps.EPS));
-                            add(sums, "cam_inside_own_item/" + h.name(), inside.sum(), scope.create((float) b.size()));
-                        }
-                    }
+                    action.accept(b, r, scope);
                     seen += b.size();
                 }
             }
         } catch (IOException | ai.djl.translate.TranslateException e) {
             throw new UncheckedIOException(new IOException("CAM evaluation failed: " + e.getMessage(), e));
         }
-        Map<String, Double> out = new LinkedHashMap<>();
-        sums.forEach((key, s) -> {
-            if (s[1] > 0) {
-                out.put(key, s[0] / s[1]);
-            }
-        });
-        return out;
     }
 
     private static void add(Map<String, double[]> sums, String key, NDArray total, NDArray count) {

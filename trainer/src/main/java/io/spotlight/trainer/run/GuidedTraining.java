@@ -282,6 +282,9 @@ public final class GuidedTraining {
         return a.toType(DataType.FLOAT64, false).getDouble();
     }
 
+    /** Notes of the map metrics already printed: each is printed once per process, not every epoch. */
+    private static final Map<String, Boolean> NOTES_SHOWN = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Map<String, Double> evaluate(RunContext ctx, NDManager manager) {
         Map<String, Double> out = new LinkedHashMap<>();
         Cfg cfg = ctx.config().cfg();
@@ -293,6 +296,17 @@ public final class GuidedTraining {
             Evaluation.camShares(ctx.model(), ctx.parameters(), ctx.datasets().tests().get(DatasetFactory.MAIN_TEST), scope,
                             cfg.getString("snapshot.method"), layer, cfg.getInt("eval.cam_samples", 0, 1 << 20), sideBySide)
                     .forEach((key, share) -> out.put("test/" + key, share));
+            EvalMetrics metrics = EvalMetrics.from(cfg);
+            if (!metrics.names().isEmpty()) {
+                Evaluation.MapMetrics m = Evaluation.mapMetrics(ctx.model(), ctx.parameters(),
+                        ctx.datasets().tests().get(DatasetFactory.MAIN_TEST), scope, metrics.method(),
+                        ctx.built().layer(metrics.layer()), cfg.getInt("eval.cam_samples", 0, 1 << 20), metrics.newSet());
+                m.values().forEach((key, v) -> out.put("test/" + key, v));
+                m.notes().forEach(n -> NOTES_SHOWN.computeIfAbsent(n, k -> {
+                    System.err.println("eval.metrics: " + k);
+                    return Boolean.TRUE;
+                }));
+            }
         }
         return out;
     }
