@@ -4,13 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.DMatrixSparseCSC;
+import org.ejml.data.DMatrixSparseTriplet;
+import org.ejml.interfaces.linsol.LinearSolverSparse;
+import org.ejml.ops.DConvertMatrixStruct;
+import org.ejml.sparse.FillReducing;
+import org.ejml.sparse.csc.factory.LinearSolverFactory_DSCC;
 
 /**
  * ROAD's noisy linear imputation (Rong et al. 2022; pytorch-grad-cam's {@code NoisyLinearImputer}):
  * every removed pixel becomes the weighted mean of its 8 neighbours (1/6 for the 4 direct ones,
  * 1/12 for the diagonals, the weights of neighbours outside the image dropped), solved as one
  * linear system over all removed pixels, plus Gaussian noise of standard deviation {@code noise}.
- * The system is solved densely by the engine (float64).
+ * The sparse system is solved by EJML's sparse Cholesky (float64) on the host.
  */
 public final class NoisyLinearImputer {
     private static final int[][] OFFSETS = {{1, 1}, {0, 1}, {-1, 1}, {1, -1}, {0, -1}, {-1, -1}, {1, 0}, {-1, 0}};
@@ -25,8 +32,9 @@ public final class NoisyLinearImputer {
 
     /**
      * @param image [C, H, W]
-     * @param keep per pixel (row-major [H * W]) whether it stays; the others are imputed. With no
-     *     pixel kept there is nothing to interpolate from, and the removed pixels become noise around 0.
+     * @param keep per pixel (row-major [H * W]) whether it stays; the others are imputed. Removed
+     *     pixels that no kept pixel connects to (none kept at all, say) have nothing to interpolate
+     *     from and become noise around 0.
      */
     public NDArray impute(NDArray image, boolean[] keep) {
         Shape s = image.getShape();
@@ -44,8 +52,10 @@ public final class NoisyLinearImputer {
         }
         double[] solution = new double[n * c]; // [n, C]
         if (n < keep.length) {
-            double[] a = new double[n * n];
-            double[] rhs = new double[n * c];
+            // the system of pytorch-grad-cam's setup_sparse_system, negated: symmetric positive definite
+            // when every connected group of removed pixels touches a kept one, so Cholesky solves it
+            DMatrixSparseTriplet a = new DMatrixSparseTriplet(n, n, 9 * n);
+            DMatrixRMaj rhs = new DMatrixRMaj(n, c);
             for (int p = 0; p < keep.length; p++) {
                 int i = unknownAt[p];
                 if (i < 0) {
@@ -62,17 +72,24 @@ public final class NoisyLinearImputer {
                     int q = r * w + col;
                     if (keep[q]) {
                         for (int ch = 0; ch < c; ch++) {
-                            rhs[i * c + ch] -= WEIGHTS[o] * img[ch * h * w + q];
+                            rhs.add(i, ch, WEIGHTS[o] * img[ch * h * w + q]);
                         }
                     } else {
-                        a[i * n + unknownAt[q]] = WEIGHTS[o];
+                        a.addItem(i, unknownAt[q], -WEIGHTS[o]);
                     }
                 }
-                a[i * n + i] = -weights;
+                a.addItem(i, i, weights);
             }
-            NDArray system = image.getManager().create(a, new Shape(n, n));
-            NDArray b = image.getManager().create(rhs, new Shape(n, c));
-            solution = system.inverse().matMul(b).toDoubleArray();
+            LinearSolverSparse<DMatrixSparseCSC, DMatrixRMaj> solver = LinearSolverFactory_DSCC.cholesky(FillReducing.NONE);
+            DMatrixRMaj x = new DMatrixRMaj(n, c);
+            if (solver.setA(DConvertMatrixStruct.convert(a, (DMatrixSparseCSC) null))) {
+                solver.solve(rhs, x);
+                solution = x.getData();
+            } else {
+                // removed pixels cut off from every kept one (e.g. none kept): nothing to interpolate
+                // from, so they stay at 0 before the noise (SciPy's spsolve would return NaN here)
+                java.util.Arrays.fill(solution, 0);
+            }
         }
         double[] out = img.clone();
         for (int p = 0; p < keep.length; p++) {

@@ -102,6 +102,8 @@ class MetricsHandComputedTest {
         // two removed pixels in a row [6, ?, ?]: one linear system, both become 6
         NDArray row = manager.create(new float[] {6, 0, 0}, new Shape(1, 1, 3));
         assertArrayEquals(new float[] {6, 6, 6}, new NoisyLinearImputer(0, 0).impute(row, new boolean[] {true, false, false}).toFloatArray(), 1e-5f);
+        // nothing kept: nothing to interpolate from, the pixels become 0
+        assertArrayEquals(new float[] {0, 0, 0}, new NoisyLinearImputer(0, 0).impute(row, new boolean[3]).toFloatArray());
         // noise has the requested spread and is seeded
         float[] noisy = new NoisyLinearImputer(0.5, 7).impute(row, new boolean[] {true, false, false}).toFloatArray();
         assertArrayEquals(noisy, new NoisyLinearImputer(0.5, 7).impute(row, new boolean[] {true, false, false}).toFloatArray());

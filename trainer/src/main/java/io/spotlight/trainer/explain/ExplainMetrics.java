@@ -60,6 +60,15 @@ public final class ExplainMetrics {
         this.masks = masks;
     }
 
+    /** Checks the settings against the model's input [C, H, W]: a step count above the pixel count names {@code --steps}. */
+    void check(Shape image) {
+        try {
+            options.checkSteps(image.get(1) * image.get(2));
+        } catch (CamException e) {
+            throw new ExplainException(e.getMessage(), e);
+        }
+    }
+
     /** Adds one explained image [1, C, H, W]; call after its maps are made. */
     void add(RunModel run, Path file, String name, NDArray x, CamResult r, String layer) throws ImageRejected {
         Shape s = x.getShape();

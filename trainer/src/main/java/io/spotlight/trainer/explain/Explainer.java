@@ -66,6 +66,9 @@ public final class Explainer {
     public Explainer(RunModel run, ExplainOptions options, ExplainMetrics metrics) {
         this.run = run;
         this.metrics = metrics;
+        if (metrics != null) {
+            metrics.check(run.imageShape());
+        }
         this.setup = new ExplainSetup(run, options);
         this.computer = new CamComputer(run.camModel());
         preflight();
