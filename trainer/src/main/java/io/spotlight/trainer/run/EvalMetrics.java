@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The map metrics measured after each epoch ({@code eval.metrics}, on {@code eval.cam_samples}
- * test images, maps of {@code eval.metrics_method} at {@code eval.metrics_layer}), read from the
+ * The map metrics measured after each epoch, or the last one ({@code eval.metrics_epochs}):
+ * {@code eval.metrics} on {@code eval.metrics_samples} test images (default: {@code
+ * eval.cam_samples}), maps of {@code eval.metrics_method} at {@code eval.metrics_layer}, read from the
  * config with every bad value named by its key. Lists may be config lists or comma-separated
  * strings (as a command-line override gives them).
  */
-public record EvalMetrics(List<String> names, MetricOptions options, String method, String layer) {
+public record EvalMetrics(List<String> names, MetricOptions options, String method, String layer, int samples,
+        boolean lastEpochOnly) {
 
     public static EvalMetrics from(Cfg cfg) {
         List<String> names = strings(cfg, "eval.metrics");
@@ -37,7 +39,9 @@ public record EvalMetrics(List<String> names, MetricOptions options, String meth
             MetricOptions options = new MetricOptions(cfg.getInt("eval.deletion_steps"),
                     Baseline.parse(cfg.getString("eval.baseline"), "eval.baseline"), percentiles,
                     cfg.getDouble("eval.road_noise", 0, 1e6), 0, "eval.deletion_steps", "eval.road_percentiles");
-            EvalMetrics m = new EvalMetrics(names, options, method, cfg.getString("eval.metrics_layer"));
+            EvalMetrics m = new EvalMetrics(names, options, method, cfg.getString("eval.metrics_layer"),
+                    cfg.getInt("eval.metrics_samples", 1, 1 << 20),
+                    cfg.getStringIn("eval.metrics_epochs", java.util.Set.of("all", "last")).equals("last"));
             m.newSet();
             return m;
         } catch (CamException e) {

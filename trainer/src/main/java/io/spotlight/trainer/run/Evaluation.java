@@ -2,6 +2,7 @@ package io.spotlight.trainer.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
@@ -106,14 +107,20 @@ public final class Evaluation {
      */
     public static MapMetrics mapMetrics(CamModel model, ParameterStore ps, AbstractGuidedDataset data, NDManager manager,
             String method, String layer, int maxSamples, MetricSet set) {
+        long[] counted = {0};
         forEachCamBatch(model, ps, data, manager, method, layer, maxSamples, (b, r, scope) -> {
+            // exactly maxSamples images: the perturbation metrics cost many forward passes per image
+            long take = Math.min(b.size(), maxSamples - counted[0]);
+            counted[0] += take;
+            NDIndex first = new NDIndex("0:{}", take);
             long height = b.images().getShape().get(2);
             long width = b.images().getShape().get(3);
             for (Head h : data.heads()) {
-                NDArray maps = MetricMaps.atInput(r.map(h.name(), layer), height, width);
-                NDArray allowed = b.allowedMask(h.name()).reshape(b.size(), height, width);
-                set.add(h.name(), new MetricInput(b.images(), maps, b.label(h.name()).toType(DataType.INT64, false), allowed,
-                        b.hasMask(h.name()), Scorer.probability(model, ps, h.name(), 500)));
+                NDArray maps = MetricMaps.atInput(r.map(h.name(), layer).get(first), height, width);
+                NDArray allowed = b.allowedMask(h.name()).get(first).reshape(take, height, width);
+                set.add(h.name(), new MetricInput(b.images().get(first), maps,
+                        b.label(h.name()).get(first).toType(DataType.INT64, false), allowed, b.hasMask(h.name()).get(first),
+                        Scorer.probability(model, ps, h.name(), 500)));
             }
         });
         Map<String, Double> out = new LinkedHashMap<>();
