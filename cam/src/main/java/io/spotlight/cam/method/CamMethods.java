@@ -6,7 +6,8 @@ import java.util.List;
 /** Methods by the names used in configs and on the command line. */
 public final class CamMethods {
     public static final List<String> NAMES =
-            List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam", "elementwise", "cam", "scorecam");
+            List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam", "elementwise", "cam", "scorecam", "eigencam",
+                    "eigengradcam", "ablationcam");
 
     private CamMethods() {}
 
@@ -28,6 +29,12 @@ public final class CamMethods {
                 return new ClassActivationMap();
             case "scorecam":
                 return new ScoreCam();
+            case "eigencam":
+                return new EigenCam();
+            case "eigengradcam":
+                return new EigenGradCam();
+            case "ablationcam":
+                return new AblationCam();
             default:
                 throw new CamException("unknown CAM method '" + name + "'; expected one of " + NAMES);
         }
