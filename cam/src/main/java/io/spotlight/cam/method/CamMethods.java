@@ -11,7 +11,13 @@ public final class CamMethods {
 
     private CamMethods() {}
 
+    /** The suffix that adds pytorch-grad-cam's eigen smoothing to any method: {@code gradcam+eigen_smooth}. */
+    public static final String EIGEN_SMOOTH = "+eigen_smooth";
+
     public static CamMethod byName(String name) {
+        if (name.toLowerCase(java.util.Locale.ROOT).endsWith(EIGEN_SMOOTH)) {
+            return new EigenSmooth(byName(name.substring(0, name.length() - EIGEN_SMOOTH.length())));
+        }
         switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "gradcam":
                 return new GradCam();
@@ -36,7 +42,8 @@ public final class CamMethods {
             case "ablationcam":
                 return new AblationCam();
             default:
-                throw new CamException("unknown CAM method '" + name + "'; expected one of " + NAMES);
+                throw new CamException("unknown CAM method '" + name + "'; expected one of " + NAMES
+                        + ", optionally with " + EIGEN_SMOOTH);
         }
     }
 }

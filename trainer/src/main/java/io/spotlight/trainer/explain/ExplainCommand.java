@@ -23,14 +23,24 @@ public final class ExplainCommand implements Callable<Integer> {
     List<Path> images;
 
     @Option(names = "--method", defaultValue = ExplainOptions.DEFAULT_METHOD,
-            description = "gradcam, gradcam++, xgradcam, layercam, hirescam, cam or scorecam (default: ${DEFAULT-VALUE})")
+            description = "gradcam, gradcam++, xgradcam, layercam, hirescam, cam, scorecam, eigencam, eigengradcam or ablationcam"
+                    + " (default: ${DEFAULT-VALUE})")
     String method;
+
+    @Option(names = "--eigen-smooth", description = "project the weighted activations on their first principal component"
+            + " instead of summing them (pytorch-grad-cam's eigen_smooth)")
+    boolean eigenSmooth;
+
+    @Option(names = "--aug-smooth", description = "average the maps over horizontal flips x input scaled by 0.9, 1, 1.1"
+            + " (pytorch-grad-cam's aug_smooth; six CAM passes)")
+    boolean augSmooth;
 
     @Option(names = "--target", defaultValue = ExplainOptions.DEFAULT_TARGET,
             description = "pred, label (from the file name: NAME_label3.png) or a class index (default: ${DEFAULT-VALUE})")
     String target;
 
-    @Option(names = "--layer", description = "layer alias (conv1) or path (trunk/3); default: the run's snapshot.layer")
+    @Option(names = "--layer", description = "layer alias (conv1) or path (trunk/3), or several separated by commas"
+            + " (combined as pytorch-grad-cam does: per-layer min-max, mean); default: the run's snapshot.layer")
     String layer;
 
     @Option(names = "--colormap", defaultValue = ExplainOptions.DEFAULT_COLORMAP,
@@ -71,7 +81,8 @@ public final class ExplainCommand implements Callable<Integer> {
         try (RunModel run = RunModel.load(model)) {
             ExplainMetrics measured = metrics == null ? null : new ExplainMetrics(List.of(metrics.split(",")), steps, baseline,
                     ExplainMetrics.parsePercentiles(roadPercentiles), masks);
-            Explainer explainer = new Explainer(run, new ExplainOptions(method, target, layer, colormap, combine), measured);
+            String m = eigenSmooth ? method + io.spotlight.cam.method.CamMethods.EIGEN_SMOOTH : method;
+            Explainer explainer = new Explainer(run, new ExplainOptions(m, target, layer, colormap, combine), measured, augSmooth);
             ExplainResult result = explainer.explain(images, out);
             System.out.println(result.method() + " at layer " + result.layer() + " of " + model);
             System.out.print(result.table());

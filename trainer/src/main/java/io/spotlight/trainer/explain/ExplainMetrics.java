@@ -70,11 +70,11 @@ public final class ExplainMetrics {
     }
 
     /** Adds one explained image [1, C, H, W]; call after its maps are made. */
-    void add(RunModel run, Path file, String name, NDArray x, CamResult r, String layer) throws ImageRejected {
+    void add(RunModel run, Path file, String name, NDArray x, CamResult r, Map<String, NDArray> headMaps) throws ImageRejected {
         Shape s = x.getShape();
         NDManager scope = x.getManager();
         for (Head head : run.heads()) {
-            NDArray maps = MetricMaps.atInput(r.map(head.name(), layer), s.get(2), s.get(3));
+            NDArray maps = MetricMaps.atInput(headMaps.get(head.name()), s.get(2), s.get(3));
             NDArray allowed = null;
             Path mask = mask(file, head.name());
             if (mask != null) {

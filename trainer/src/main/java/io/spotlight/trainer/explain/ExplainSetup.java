@@ -28,19 +28,42 @@ final class ExplainSetup {
     final CamMethod method;
     final CamTarget target;
     final boolean needsLabels;
-    /** The layer as the model resolves it (alias replaced by its path). */
+    /** The layer as the model resolves it (alias replaced by its path); several joined by commas. */
     final String layer;
+    /** The layers, resolved; several are combined as pytorch-grad-cam does ({@link io.spotlight.cam.map.LayerCombination}). */
+    final List<String> layers;
+    /** pytorch-grad-cam's aug_smooth ({@link io.spotlight.cam.map.AugSmooth}). */
+    final boolean augSmooth;
     final Colormap colormap;
     /** The heads' combination for one more overlay and row, or null: none asked for, or one head only. */
     final HeadCombiner combine;
 
     ExplainSetup(RunModel run, ExplainOptions options) {
+        this(run, options, false);
+    }
+
+    /** True when the maps are made at input resolution from several layers or augmented inputs, not read off one layer. */
+    boolean derivedMaps() {
+        return layers.size() > 1 || augSmooth;
+    }
+
+    ExplainSetup(RunModel run, ExplainOptions options, boolean augSmooth) {
         this.method = method(options.method());
         this.colormap = colormap(options.colormap());
         this.target = target(options.target(), run.heads());
         this.needsLabels = options.target() != null && options.target().trim().equals("label");
-        this.layer = layer(run, options.layer());
+        List<String> resolved = new ArrayList<>();
+        for (String l : options.layer() == null ? new String[] {null} : options.layer().split(",")) {
+            resolved.add(layer(run, l == null ? null : l.trim()));
+        }
+        this.layers = List.copyOf(resolved);
+        this.layer = String.join(",", layers);
+        this.augSmooth = augSmooth;
         HeadCombiner c = combine(options.combine());
+        if (c != null && derivedMaps() && run.heads().size() > 1) {
+            throw new ExplainException("--combine combines one layer's maps; it cannot be used with several layers (--layer "
+                    + layer + ") or --aug-smooth");
+        }
         // one head's combination is that head again: no column or row that repeats it
         this.combine = run.heads().size() > 1 ? c : null;
         if (method.name().equals("cam")) {

@@ -8,7 +8,9 @@ import io.spotlight.cam.CamComputer;
 import io.spotlight.cam.CamException;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
+import io.spotlight.cam.map.AugSmooth;
 import io.spotlight.cam.map.CamMaps;
+import io.spotlight.cam.map.LayerCombination;
 import io.spotlight.cam.map.HeadCombiner;
 import io.spotlight.cam.render.CamGrid;
 import io.spotlight.cam.render.HeadCell;
@@ -64,12 +66,19 @@ public final class Explainer {
 
     /** @param metrics the metrics to compute per image and head ({@code --metrics}), or null for none */
     public Explainer(RunModel run, ExplainOptions options, ExplainMetrics metrics) {
+        this(run, options, metrics, false);
+    }
+
+    /**
+     * @param augSmooth average the maps over pytorch-grad-cam's test-time augmentations ({@code --aug-smooth})
+     */
+    public Explainer(RunModel run, ExplainOptions options, ExplainMetrics metrics, boolean augSmooth) {
         this.run = run;
         this.metrics = metrics;
         if (metrics != null) {
             metrics.check(run.imageShape());
         }
-        this.setup = new ExplainSetup(run, options);
+        this.setup = new ExplainSetup(run, options, augSmooth);
         this.computer = new CamComputer(run.camModel());
         preflight();
     }
@@ -95,7 +104,7 @@ public final class Explainer {
     }
 
     private CamRequest request(boolean withLabels) {
-        return CamRequest.builder().layer(setup.layer).method(setup.method)
+        return CamRequest.builder().layers(setup.layers).method(setup.method)
                 .target(setup.needsLabels && !withLabels ? Targets.predicted() : setup.target)
                 .training(false) // eval mode, as the run's snapshots: BatchNorm running statistics, no Dropout
                 .build();
@@ -165,8 +174,11 @@ public final class Explainer {
             List<ExplainResult.Row> rows = new ArrayList<>();
             List<HeadCell> cells = new ArrayList<>();
             List<float[][]> maps = new ArrayList<>();
+            Map<String, NDArray> headMaps = new HashMap<>();
             for (Head head : heads) {
-                NDArray raw = r.map(head.name(), setup.layer).get(0).toType(DataType.FLOAT32, false);
+                NDArray headMap = headMap(r, head.name(), x, labelArrays);
+                headMaps.put(head.name(), headMap);
+                NDArray raw = headMap.get(0).toType(DataType.FLOAT32, false);
                 // as int64: Targets.fixedClass hands back its class as float32 (NDManager.full widens the long)
                 int cls = (int) r.classes(head.name()).toType(DataType.INT64, false).getLong(0);
                 double p = r.probabilities(head.name()).toType(DataType.FLOAT64, false).getDouble(0);
@@ -187,7 +199,7 @@ public final class Explainer {
                 cells.add(HeadCell.combined(setup.combine.label(), combined));
             }
             if (metrics != null) {
-                metrics.add(run, file, name, x, r, setup.layer);
+                metrics.add(run, file, name, x, r, headMaps);
             }
             BufferedImage input = Images.fromGray(grey);
             BufferedImage grid = CamGrid.builder().cellScale(CELL_SCALE).colormap(setup.colormap)
@@ -195,6 +207,23 @@ public final class Explainer {
             BufferedImage composite = HeadComposite.withDefaults().render(Images.upscaleNearest(input, CELL_SCALE), maps);
             return new Explained(rows, grid, composite);
         }
+    }
+
+    /**
+     * One head's map [B, h, w]: the raw map at the layer, or with several layers or {@code
+     * --aug-smooth} their combination at input resolution in [0, 1].
+     */
+    private NDArray headMap(CamResult r, String head, NDArray x, Map<String, NDArray> labels) {
+        if (!setup.derivedMaps()) {
+            return r.map(head, setup.layer);
+        }
+        long h = x.getShape().get(2);
+        long w = x.getShape().get(3);
+        if (!setup.augSmooth) {
+            return LayerCombination.mean(r, head, setup.layers, h, w);
+        }
+        return AugSmooth.mean(x, xi -> LayerCombination.mean(
+                computer.compute(run.parameters(), xi, setup.needsLabels ? labels : Map.of(), request(true)), head, setup.layers, h, w));
     }
 
     private static List<String> names(List<Head> heads) {

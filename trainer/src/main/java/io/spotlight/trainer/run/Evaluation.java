@@ -107,20 +107,14 @@ public final class Evaluation {
      */
     public static MapMetrics mapMetrics(CamModel model, ParameterStore ps, AbstractGuidedDataset data, NDManager manager,
             String method, String layer, int maxSamples, MetricSet set) {
-        long[] counted = {0};
         forEachCamBatch(model, ps, data, manager, method, layer, maxSamples, (b, r, scope) -> {
-            // exactly maxSamples images: the perturbation metrics cost many forward passes per image
-            long take = Math.min(b.size(), maxSamples - counted[0]);
-            counted[0] += take;
-            NDIndex first = new NDIndex("0:{}", take);
             long height = b.images().getShape().get(2);
             long width = b.images().getShape().get(3);
             for (Head h : data.heads()) {
-                NDArray maps = MetricMaps.atInput(r.map(h.name(), layer).get(first), height, width);
-                NDArray allowed = b.allowedMask(h.name()).get(first).reshape(take, height, width);
-                set.add(h.name(), new MetricInput(b.images().get(first), maps,
-                        b.label(h.name()).get(first).toType(DataType.INT64, false), allowed, b.hasMask(h.name()).get(first),
-                        Scorer.probability(model, ps, h.name(), 500)));
+                NDArray maps = MetricMaps.atInput(r.map(h.name(), layer), height, width);
+                NDArray allowed = b.allowedMask(h.name()).reshape(b.size(), height, width);
+                set.add(h.name(), new MetricInput(b.images(), maps, b.label(h.name()).toType(DataType.INT64, false), allowed,
+                        b.hasMask(h.name()), Scorer.probability(model, ps, h.name(), 500)));
             }
         });
         Map<String, Double> out = new LinkedHashMap<>();
@@ -134,7 +128,10 @@ public final class Evaluation {
         void accept(GuidedBatch batch, CamResult maps, NDManager scope);
     }
 
-    /** Each test batch's maps (eval mode, each head's label) until {@code maxSamples} images have been seen. */
+    /**
+     * The maps (eval mode, each head's label) of the first {@code maxSamples} test images, batch by
+     * batch; the last batch is cut to what is left, so every consumer sees exactly those images.
+     */
     private static void forEachCamBatch(CamModel model, ParameterStore ps, AbstractGuidedDataset data, NDManager manager,
             String method, String layer, int maxSamples, CamBatch action) {
         CamComputer computer = new CamComputer(model);
@@ -145,7 +142,7 @@ public final class Evaluation {
                     if (seen >= maxSamples) {
                         break;
                     }
-                    GuidedBatch b = data.layout().unpack(batch);
+                    GuidedBatch b = first(data.layout().unpack(batch), maxSamples - seen);
                     Map<String, NDArray> labels = new HashMap<>();
                     data.heads().forEach(h -> labels.put(h.name(), b.label(h.name())));
                     CamResult r = computer.compute(ps, b.images(), labels, CamRequest.builder()
@@ -157,6 +154,16 @@ public final class Evaluation {
         } catch (IOException | ai.djl.translate.TranslateException e) {
             throw new UncheckedIOException(new IOException("CAM evaluation failed: " + e.getMessage(), e));
         }
+    }
+
+    /** The first {@code n} samples of a batch (the batch itself if it has no more). */
+    private static GuidedBatch first(GuidedBatch b, long n) {
+        if (n >= b.size()) {
+            return b;
+        }
+        NDIndex first = new NDIndex("0:{}", n);
+        return new GuidedBatch(b.heads(), b.images().get(first), b.labels().stream().map(a -> a.get(first)).toList(),
+                b.allowedMasks().stream().map(a -> a.get(first)).toList(), b.hasMask().stream().map(a -> a.get(first)).toList());
     }
 
     private static void add(Map<String, double[]> sums, String key, NDArray total, NDArray count) {

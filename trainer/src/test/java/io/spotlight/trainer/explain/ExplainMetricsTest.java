@@ -126,6 +126,35 @@ class ExplainMetricsTest {
     }
 
     @Test
+    void theNewMethodsAndSmoothingRunThroughTheCommandLine(@TempDir Path out) throws Exception {
+        for (List<String> args : List.of(List.of("--method", "eigencam"), List.of("--method", "eigengradcam"),
+                List.of("--method", "ablationcam", "--layer", "conv2"), List.of("--method", "gradcam", "--eigen-smooth"),
+                List.of("--method", "hirescam", "--aug-smooth"), List.of("--method", "gradcam", "--layer", "conv1,conv2"))) {
+            Path dir = out.resolve(String.join("_", args).replace("-", "").replace(",", "+"));
+            List<String> cli = new java.util.ArrayList<>(List.of("explain", "--model", runDir.toString(), "--out", dir.toString(),
+                    "--metrics", "deletion_auc", "--images", files.get(0).toString()));
+            cli.addAll(args);
+            assertEquals(0, new picocli.CommandLine(new io.spotlight.trainer.cli.SpotlightCli()).execute(cli.toArray(String[]::new)),
+                    String.join(" ", args));
+            assertTrue(Files.isRegularFile(dir.resolve("a-grid.png")), String.join(" ", args));
+            double deletion = new ObjectMapper().readTree(dir.resolve(ExplainMetrics.JSON).toFile()).at("/means/label/deletion_auc").asDouble();
+            assertTrue(deletion >= 0 && deletion <= 1, args + ": " + deletion);
+        }
+    }
+
+    @Test
+    void aLayerGivenTwiceCombinesToItsOwnScaledMap(@TempDir Path out) {
+        ExplainResult once = new Explainer(run, ExplainOptions.defaults().withLayer("conv2")).explain(files, out.resolve("once"));
+        ExplainResult twice = new Explainer(run, ExplainOptions.defaults().withLayer("conv2,conv2")).explain(files, out.resolve("twice"));
+        assertEquals("trunk/3,trunk/3", twice.layer());
+        for (int i = 0; i < files.size(); i++) {
+            // the same peak: min-max scaling and the mean of equal maps change no ranking
+            assertEquals(once.rows().get(i).peakRow(), twice.rows().get(i).peakRow());
+            assertEquals(once.rows().get(i).peakColumn(), twice.rows().get(i).peakColumn());
+        }
+    }
+
+    @Test
     void theEvaluationAfterTheEpochLoggedTheDefaultMetrics() throws Exception {
         JsonNode eval = null;
         for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
