@@ -23,8 +23,8 @@ public final class ExplainCommand implements Callable<Integer> {
     List<Path> images;
 
     @Option(names = "--method", defaultValue = ExplainOptions.DEFAULT_METHOD,
-            description = "gradcam, gradcam++, xgradcam, layercam, hirescam, cam, scorecam, eigencam, eigengradcam or ablationcam"
-                    + " (default: ${DEFAULT-VALUE})")
+            description = "gradcam, gradcam++, xgradcam, layercam, hirescam, cam, scorecam, eigencam, eigengradcam, ablationcam,"
+                    + " guidedbackprop or guidedgradcam (default: ${DEFAULT-VALUE})")
     String method;
 
     @Option(names = "--eigen-smooth", description = "project the weighted activations on their first principal component"

@@ -32,6 +32,9 @@ final class ExplainSetup {
     final String layer;
     /** The layers, resolved; several are combined as pytorch-grad-cam does ({@link io.spotlight.cam.map.LayerCombination}). */
     final List<String> layers;
+    /** {@code guidedbackprop} or {@code guidedgradcam}, or null for a CAM method. */
+    final String guided;
+    static final List<String> GUIDED = List.of("guidedbackprop", "guidedgradcam");
     /** pytorch-grad-cam's aug_smooth ({@link io.spotlight.cam.map.AugSmooth}). */
     final boolean augSmooth;
     final Colormap colormap;
@@ -44,11 +47,15 @@ final class ExplainSetup {
 
     /** True when the maps are made at input resolution from several layers or augmented inputs, not read off one layer. */
     boolean derivedMaps() {
-        return layers.size() > 1 || augSmooth;
+        return layers.size() > 1 || augSmooth || guided != null;
     }
 
     ExplainSetup(RunModel run, ExplainOptions options, boolean augSmooth) {
-        this.method = method(options.method());
+        String name = options.method() == null ? ExplainOptions.DEFAULT_METHOD : options.method().trim();
+        this.guided = GUIDED.contains(name) ? name : null;
+        // guided backpropagation reads no layer; its maps are made beside a Grad-CAM pass, which gives
+        // the classes and probabilities (and Guided Grad-CAM's map)
+        this.method = method(guided != null ? "gradcam" : name);
         this.colormap = colormap(options.colormap());
         this.target = target(options.target(), run.heads());
         this.needsLabels = options.target() != null && options.target().trim().equals("label");
@@ -62,7 +69,7 @@ final class ExplainSetup {
         HeadCombiner c = combine(options.combine());
         if (c != null && derivedMaps() && run.heads().size() > 1) {
             throw new ExplainException("--combine combines one layer's maps; it cannot be used with several layers (--layer "
-                    + layer + ") or --aug-smooth");
+                    + layer + "), --aug-smooth or guided backpropagation");
         }
         // one head's combination is that head again: no column or row that repeats it
         this.combine = run.heads().size() > 1 ? c : null;
@@ -75,7 +82,7 @@ final class ExplainSetup {
         try {
             return CamMethods.byName(name == null ? ExplainOptions.DEFAULT_METHOD : name);
         } catch (CamException e) {
-            throw new ExplainException("--method: " + e.getMessage(), e);
+            throw new ExplainException("--method: " + e.getMessage() + "; or guidedbackprop, guidedgradcam", e);
         }
     }
 

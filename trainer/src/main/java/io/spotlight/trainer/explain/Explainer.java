@@ -8,6 +8,7 @@ import io.spotlight.cam.CamComputer;
 import io.spotlight.cam.CamException;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
+import io.spotlight.cam.guided.GuidedBackprop;
 import io.spotlight.cam.map.AugSmooth;
 import io.spotlight.cam.map.CamMaps;
 import io.spotlight.cam.map.LayerCombination;
@@ -83,6 +84,12 @@ public final class Explainer {
         preflight();
     }
 
+    /** The method's name, with guided backpropagation's and the smoothing's. */
+    private String methodName() {
+        String name = setup.guided != null ? setup.guided : setup.method.name();
+        return setup.augSmooth ? name + "+aug_smooth" : name;
+    }
+
     /** The layer the maps are taken at, as resolved in the model. */
     public String layer() {
         return setup.layer;
@@ -143,14 +150,14 @@ public final class Explainer {
             }
         }
         if (metrics == null) {
-            return new ExplainResult(setup.method.name(), setup.layer, rows, failures, written);
+            return new ExplainResult(methodName(), setup.layer, rows, failures, written);
         }
         try {
-            written.add(metrics.write(outDir, setup.method.name(), setup.layer));
+            written.add(metrics.write(outDir, methodName(), setup.layer));
         } catch (IOException ex) {
             throw new ExplainException("cannot write " + outDir.resolve(ExplainMetrics.JSON) + ": " + ex.getMessage(), ex);
         }
-        return new ExplainResult(setup.method.name(), setup.layer, rows, failures, written, metrics.names(), metrics.values(),
+        return new ExplainResult(methodName(), setup.layer, rows, failures, written, metrics.names(), metrics.values(),
                 metrics.notes());
     }
 
@@ -219,6 +226,12 @@ public final class Explainer {
         }
         long h = x.getShape().get(2);
         long w = x.getShape().get(3);
+        if (setup.guided != null) {
+            NDArray saliency = new GuidedBackprop(run.camModel()).saliency(run.parameters(), x, head,
+                    r.classes(head).toType(DataType.INT64, false));
+            return setup.guided.equals("guidedbackprop") ? GuidedBackprop.positiveEvidence(saliency)
+                    : GuidedBackprop.guidedCam(saliency, LayerCombination.mean(r, head, setup.layers, h, w));
+        }
         if (!setup.augSmooth) {
             return LayerCombination.mean(r, head, setup.layers, h, w);
         }

@@ -129,7 +129,8 @@ class ExplainMetricsTest {
     void theNewMethodsAndSmoothingRunThroughTheCommandLine(@TempDir Path out) throws Exception {
         for (List<String> args : List.of(List.of("--method", "eigencam"), List.of("--method", "eigengradcam"),
                 List.of("--method", "ablationcam", "--layer", "conv2"), List.of("--method", "gradcam", "--eigen-smooth"),
-                List.of("--method", "hirescam", "--aug-smooth"), List.of("--method", "gradcam", "--layer", "conv1,conv2"))) {
+                List.of("--method", "hirescam", "--aug-smooth"), List.of("--method", "gradcam", "--layer", "conv1,conv2"),
+                List.of("--method", "guidedbackprop"), List.of("--method", "guidedgradcam", "--layer", "conv2"))) {
             Path dir = out.resolve(String.join("_", args).replace("-", "").replace(",", "+"));
             List<String> cli = new java.util.ArrayList<>(List.of("explain", "--model", runDir.toString(), "--out", dir.toString(),
                     "--metrics", "deletion_auc", "--images", files.get(0).toString()));
