@@ -121,10 +121,14 @@ public final class CamComputer {
                         model.headBlock(h) != null ? model.headBlock(h) : model.block(),
                         ps,
                         input,
-                        rescorer(ps, h));
+                        rescorer(ps, h),
+                        (inputs, edit, cls) -> {
+                            NDArray logits = model.forwardEdited(ps, inputs, false, layer, edit).get(h).stopGradient();
+                            return logits.gather(cls.reshape(-1, 1), 1).reshape(-1);
+                        });
                 NDArray weights = method.weights(context);
                 NDArray detached = weights.stopGradient();
-                NDArray map = CamMethod.combine(constant ? detached : weights, a);
+                NDArray map = method.map(constant ? detached : weights, context);
                 perLayer.put(layer.name(), new CamResult.LayerMap(posthoc ? map.stopGradient() : map, detached, a));
             }
             maps.put(head, perLayer);

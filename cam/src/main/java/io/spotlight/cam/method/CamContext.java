@@ -20,6 +20,8 @@ import java.util.function.BiFunction;
  * @param input the model's input, for methods that re-run the model (Score-CAM)
  * @param rescore scores of the explained classes for a batch of modified inputs: (inputs [N, C,
  *     H, W], classes [N]) to scores [N]; for Score-CAM
+ * @param rescoreEdited the same with this layer's output replaced: (inputs, edit of the layer's
+ *     output, classes) to scores; for Ablation-CAM
  */
 public record CamContext(
         NDArray activations,
@@ -30,7 +32,14 @@ public record CamContext(
         Block headBlock,
         ParameterStore parameters,
         NDArray input,
-        BiFunction<NDArray, NDArray, NDArray> rescore) {
+        BiFunction<NDArray, NDArray, NDArray> rescore,
+        EditedScore rescoreEdited) {
+
+    /** Scores of the explained classes when the layer's output is edited on the way. */
+    @FunctionalInterface
+    public interface EditedScore {
+        NDArray apply(NDArray inputs, java.util.function.UnaryOperator<NDArray> edit, NDArray classes);
+    }
 
     /** Sum over the spatial axes, keeping them as size 1: [B, K, h, w] to [B, K, 1, 1]. */
     public static NDArray spatialSum(NDArray x) {

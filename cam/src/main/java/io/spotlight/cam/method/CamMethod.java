@@ -28,6 +28,14 @@ public abstract class CamMethod {
         return true;
     }
 
+    /**
+     * The raw map [B, h, w] from the weights; {@link #combine} for every method but those that
+     * project instead of summing (Eigen-CAM).
+     */
+    public NDArray map(NDArray weights, CamContext context) {
+        return combine(weights, context.activations());
+    }
+
     /** The raw map [B, h, w]: {@code sum_k weights_k * A_k}, the part every method shares. */
     public static NDArray combine(NDArray weights, NDArray activations) {
         return weights.mul(activations).sum(new int[] {1});

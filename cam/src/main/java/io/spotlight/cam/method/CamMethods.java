@@ -6,11 +6,18 @@ import java.util.List;
 /** Methods by the names used in configs and on the command line. */
 public final class CamMethods {
     public static final List<String> NAMES =
-            List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam", "hirescam-abs", "elementwise", "cam", "scorecam");
+            List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam", "hirescam-abs", "elementwise", "cam", "scorecam", "eigencam",
+                    "eigengradcam", "ablationcam");
 
     private CamMethods() {}
 
+    /** The suffix that adds pytorch-grad-cam's eigen smoothing to any method: {@code gradcam+eigen_smooth}. */
+    public static final String EIGEN_SMOOTH = "+eigen_smooth";
+
     public static CamMethod byName(String name) {
+        if (name.toLowerCase(java.util.Locale.ROOT).endsWith(EIGEN_SMOOTH)) {
+            return new EigenSmooth(byName(name.substring(0, name.length() - EIGEN_SMOOTH.length())));
+        }
         switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "gradcam":
                 return new GradCam();
@@ -30,8 +37,15 @@ public final class CamMethods {
                 return new ClassActivationMap();
             case "scorecam":
                 return new ScoreCam();
+            case "eigencam":
+                return new EigenCam();
+            case "eigengradcam":
+                return new EigenGradCam();
+            case "ablationcam":
+                return new AblationCam();
             default:
-                throw new CamException("unknown CAM method '" + name + "'; expected one of " + NAMES);
+                throw new CamException("unknown CAM method '" + name + "'; expected one of " + NAMES
+                        + ", optionally with " + EIGEN_SMOOTH);
         }
     }
 }

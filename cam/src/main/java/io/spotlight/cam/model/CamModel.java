@@ -145,6 +145,17 @@ public final class CamModel {
         return new Taps(this, new ArrayList<>(out), walker.shared, walker.perHead);
     }
 
+    /**
+     * Runs the model (no taps) with {@code layer}'s output replaced by {@code edit} of it, e.g. a
+     * channel set to zero (Ablation-CAM); the head outputs.
+     */
+    public NDList forwardEdited(ParameterStore ps, NDArray input, boolean training, LayerPath layer,
+            java.util.function.UnaryOperator<NDArray> edit) {
+        Walker walker = new Walker(ps, training, List.of(layer));
+        walker.edits.put(layer.indices(), edit);
+        return walker.run(block, List.of(), new NDList(input));
+    }
+
     /** Runs blocks whole unless a target layer lies inside them. */
     private final class Walker {
         final ParameterStore ps;
@@ -152,6 +163,7 @@ public final class CamModel {
         final Collection<LayerPath> taps;
         final Map<LayerPath, NDArray> shared = new HashMap<>();
         final Map<LayerPath, Map<Integer, NDArray>> perHead = new HashMap<>();
+        final Map<List<Integer>, java.util.function.UnaryOperator<NDArray>> edits = new HashMap<>();
 
         Walker(ParameterStore ps, boolean training, Collection<LayerPath> taps) {
             this.ps = ps;
@@ -180,6 +192,10 @@ public final class CamModel {
                                 + at
                                 + "': Spotlight opens SequentialBlocks and MultiHeadBlocks only;"
                                 + " target the block itself or a layer of a SequentialBlock");
+            }
+            java.util.function.UnaryOperator<NDArray> edit = edits.get(at);
+            if (edit != null) {
+                out = new NDList(edit.apply(out.singletonOrThrow()));
             }
             for (LayerPath tap : taps) {
                 if (tap.indices().equals(at)) {

@@ -2,6 +2,7 @@ package io.spotlight.trainer.compare;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.spotlight.cam.metric.CamMetrics;
 import io.spotlight.trainer.config.Cfg;
 import io.spotlight.trainer.config.ComposedConfig;
 import io.spotlight.trainer.config.ConfigComposer;
@@ -9,6 +10,7 @@ import io.spotlight.trainer.config.ConfigRenderer;
 import io.spotlight.trainer.config.RunDirectories;
 import io.spotlight.trainer.config.SpotlightConfigError;
 import io.spotlight.trainer.run.DatasetFactory;
+import io.spotlight.trainer.run.GuidedTraining;
 import io.spotlight.trainer.run.RunFilesListener;
 import io.spotlight.trainer.run.RunPreflight;
 import io.spotlight.trainer.launch.LaunchPlan;
@@ -36,6 +38,8 @@ public final class Comparison {
     public static final String MARKDOWN = "comparison.md";
     /** The kind of its launches ({@code launch.json}). */
     public static final String KIND = "compare";
+    /** The key of a head's map metrics in {@code comparison.json}: {@code variants.V.heads.H.faithfulness}. */
+    public static final String FAITHFULNESS = "faithfulness";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final ConfigComposer composer;
@@ -173,6 +177,11 @@ public final class Comparison {
         comparison.put("reference", base.getString("compare.reference"));
         comparison.put("cam_measured_with", Map.of("method", measure.get(0).substring(measure.get(0).indexOf('=') + 1),
                 "layer", measure.get(1).substring(measure.get(1).indexOf('=') + 1)));
+        Cfg measured = compose(base.getString("compare.default_guided"), measure).cfg();
+        if (!io.spotlight.trainer.run.EvalMetrics.from(measured).names().isEmpty()) {
+            comparison.put("faithfulness_measured_with", Map.of("method", measured.getString("eval.metrics_method"),
+                    "layer", measured.getString("eval.metrics_layer"), "samples", measured.getInt("eval.metrics_samples")));
+        }
         comparison.put("targets", base.has("compare.targets") ? base.raw().getConfig("compare.targets").root().unwrapped() : Map.of());
         comparison.put("variants", variants);
         if (!failed.isEmpty()) {
@@ -235,7 +244,7 @@ public final class Comparison {
     @SuppressWarnings("unchecked")
     public static Map<String, Object> entry(Map<String, Object> summary, Path runDir) {
         Map<String, Double> metrics = (Map<String, Double>) summary.get("metrics");
-        Map<String, Map<String, Double>> heads = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> heads = new LinkedHashMap<>();
         metrics.forEach((key, value) -> {
             String[] parts = key.split("/");
             if (parts.length != 3) {
@@ -248,6 +257,11 @@ public final class Comparison {
                 field = "label_decoy_accuracy";
             } else if (parts[1].equals("cam_outside_share") || parts[1].equals("cam_inside_own_item")) {
                 field = parts[1];
+            } else if (parts[0].equals(DatasetFactory.MAIN_TEST) && CamMetrics.NAMES.contains(parts[1])) {
+                // the map metrics of the last evaluation (eval.metrics), grouped per head
+                ((Map<String, Double>) heads.computeIfAbsent(parts[2], k -> new LinkedHashMap<>())
+                        .computeIfAbsent(FAITHFULNESS, k -> new LinkedHashMap<String, Double>())).put(parts[1], value);
+                return;
             } else {
                 return;
             }
@@ -255,7 +269,12 @@ public final class Comparison {
         });
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("heads", heads);
-        e.put("wall_seconds", summary.get("wall_seconds"));
+        // training time: the map metrics (eval.metrics) are measurement, not training, and their cost
+        // would blur the guided/baseline wall-time ratio
+        Map<String, Double> phases = (Map<String, Double>) summary.getOrDefault("time_seconds", Map.of());
+        double metricsSeconds = phases.getOrDefault(GuidedTraining.MAP_METRICS_PHASE, 0.0);
+        e.put("wall_seconds", ((Number) summary.get("wall_seconds")).doubleValue() - metricsSeconds);
+        e.put("map_metrics_seconds", metricsSeconds);
         e.put("run_dir", runDir.toString());
         return e;
     }

@@ -1,5 +1,6 @@
 package io.spotlight.trainer.compare;
 
+import io.spotlight.cam.metric.CamMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +17,29 @@ public final class ComparisonReport {
         md.append("Accuracies in percent on the decoy-randomised test set (`accuracy`) and on the label-decoy test set; ")
                 .append("`cam_outside_share` measured with ").append(measured.get("method")).append(" at ")
                 .append(measured.get("layer")).append(" for every variant.\n\n");
-        md.append("| variant | head | accuracy | label-decoy accuracy | cam_outside_share | cam_inside_own_item | wall s |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|\n");
         Map<String, Object> variants = (Map<String, Object>) comparison.get("variants");
+        List<String> faithfulness = faithfulnessColumns(variants);
+        Map<String, Object> fm = (Map<String, Object>) comparison.get("faithfulness_measured_with");
+        if (!faithfulness.isEmpty() && fm != null) {
+            md.append("Map metrics (").append(String.join(", ", faithfulness)).append(") of ").append(fm.get("method"))
+                    .append(" at ").append(fm.get("layer")).append(" on ").append(fm.get("samples"))
+                    .append(" test images after the last epoch.\n\n");
+        }
+        md.append("| variant | head | accuracy | label-decoy accuracy | cam_outside_share | cam_inside_own_item | wall s |");
+        faithfulness.forEach(f -> md.append(' ').append(f).append(" |"));
+        md.append("\n|---|---|---:|---:|---:|---:|---:|").append("---:|".repeat(faithfulness.size())).append("\n");
         variants.forEach((name, v) -> {
             Map<String, Object> variant = (Map<String, Object>) v;
-            Map<String, Map<String, Double>> heads = (Map<String, Map<String, Double>>) variant.get("heads");
-            heads.forEach((head, m) -> md.append(String.format("| %s | %s | %s | %s | %s | %s | %.1f |%n", name, head,
-                    fmt(m.get("accuracy"), "%.1f"), fmt(m.get("label_decoy_accuracy"), "%.1f"),
-                    fmt(m.get("cam_outside_share"), "%.3f"), fmt(m.get("cam_inside_own_item"), "%.3f"),
-                    ((Number) variant.get("wall_seconds")).doubleValue())));
+            Map<String, Map<String, Object>> heads = (Map<String, Map<String, Object>>) variant.get("heads");
+            heads.forEach((head, m) -> {
+                md.append(String.format("| %s | %s | %s | %s | %s | %s | %.1f |", name, head,
+                        fmt((Double) m.get("accuracy"), "%.1f"), fmt((Double) m.get("label_decoy_accuracy"), "%.1f"),
+                        fmt((Double) m.get("cam_outside_share"), "%.3f"), fmt((Double) m.get("cam_inside_own_item"), "%.3f"),
+                        ((Number) variant.get("wall_seconds")).doubleValue()));
+                Map<String, Double> f = (Map<String, Double>) m.getOrDefault(Comparison.FAITHFULNESS, Map.of());
+                faithfulness.forEach(k -> md.append(' ').append(fmt(f.get(k), "%.3f")).append(" |"));
+                md.append('\n');
+            });
         });
         List<String> checks = targets(comparison);
         if (!checks.isEmpty()) {
@@ -97,6 +111,15 @@ public final class ComparisonReport {
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Double>> heads(Map<String, Object> variant) {
         return (Map<String, Map<String, Double>>) variant.get("heads");
+    }
+
+    /** The map metrics any variant has, in {@link CamMetrics#NAMES} order: the table's faithfulness column group. */
+    @SuppressWarnings("unchecked")
+    private static List<String> faithfulnessColumns(Map<String, Object> variants) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        variants.values().forEach(v -> ((Map<String, Map<String, Object>>) ((Map<String, Object>) v).get("heads")).values()
+                .forEach(m -> present.addAll(((Map<String, Double>) m.getOrDefault(Comparison.FAITHFULNESS, Map.of())).keySet())));
+        return CamMetrics.NAMES.stream().filter(present::contains).toList();
     }
 
     private static String check(boolean ok, String what) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What one {@code explain} call did: a row per image and head that was explained, the images that
@@ -14,11 +15,24 @@ import java.util.Locale;
  * @param failures images that could not be explained, in input order
  * @param written the PNG files written
  */
-public record ExplainResult(String method, String layer, List<Row> rows, List<Failure> failures, List<Path> written) {
+public record ExplainResult(String method, String layer, List<Row> rows, List<Failure> failures, List<Path> written,
+        List<String> metricNames, Map<String, Map<String, Map<String, Double>>> metrics, List<String> notes) {
     public ExplainResult {
         rows = List.copyOf(rows);
         failures = List.copyOf(failures);
         written = List.copyOf(written);
+        metricNames = List.copyOf(metricNames);
+        notes = List.copyOf(notes);
+    }
+
+    /** Without metrics. */
+    public ExplainResult(String method, String layer, List<Row> rows, List<Failure> failures, List<Path> written) {
+        this(method, layer, rows, failures, written, List.of(), Map.of(), List.of());
+    }
+
+    /** The value of {@code metric} for a row's image and head ({@code --metrics}), or null when it was not computed. */
+    public Double metric(Row row, String metric) {
+        return metrics.getOrDefault(row.name(), Map.of()).getOrDefault(row.head(), Map.of()).get(metric);
     }
 
     /**
@@ -51,12 +65,19 @@ public record ExplainResult(String method, String layer, List<Row> rows, List<Fa
     /** The table {@code explain} prints: image, head, class, probability, peak (row, col). */
     public String table() {
         List<String[]> lines = new ArrayList<>();
-        lines.add(new String[] {"image", "head", "class", "probability", "peak (row, col)"});
+        List<String> header = new ArrayList<>(List.of("image", "head", "class", "probability", "peak (row, col)"));
+        header.addAll(metricNames);
+        lines.add(header.toArray(new String[0]));
         for (Row r : rows) {
-            lines.add(new String[] {r.image().getFileName().toString(), r.head(),
+            List<String> line = new ArrayList<>(List.of(r.image().getFileName().toString(), r.head(),
                 r.classIndex() == Row.NO_CLASS ? r.className() : r.classIndex() + " " + r.className(),
                 Double.isNaN(r.probability()) ? "-" : String.format(Locale.ROOT, "%.4f", r.probability()),
-                "(" + r.peakRow() + ", " + r.peakColumn() + ")"});
+                "(" + r.peakRow() + ", " + r.peakColumn() + ")"));
+            for (String m : metricNames) {
+                Double v = metric(r, m);
+                line.add(v == null ? "-" : String.format(Locale.ROOT, "%.4f", v));
+            }
+            lines.add(line.toArray(new String[0]));
         }
         int[] widths = new int[lines.get(0).length];
         for (String[] l : lines) {
@@ -71,6 +92,7 @@ public record ExplainResult(String method, String layer, List<Row> rows, List<Fa
             }
             out.append(System.lineSeparator());
         }
+        notes.forEach(n -> out.append("note: ").append(n).append(System.lineSeparator()));
         return out.toString();
     }
 

@@ -28,19 +28,49 @@ final class ExplainSetup {
     final CamMethod method;
     final CamTarget target;
     final boolean needsLabels;
-    /** The layer as the model resolves it (alias replaced by its path). */
+    /** The layer as the model resolves it (alias replaced by its path); several joined by commas. */
     final String layer;
+    /** The layers, resolved; several are combined as pytorch-grad-cam does ({@link io.spotlight.cam.map.LayerCombination}). */
+    final List<String> layers;
+    /** {@code guidedbackprop} or {@code guidedgradcam}, or null for a CAM method. */
+    final String guided;
+    static final List<String> GUIDED = List.of("guidedbackprop", "guidedgradcam");
+    /** pytorch-grad-cam's aug_smooth ({@link io.spotlight.cam.map.AugSmooth}). */
+    final boolean augSmooth;
     final Colormap colormap;
     /** The heads' combination for one more overlay and row, or null: none asked for, or one head only. */
     final HeadCombiner combine;
 
     ExplainSetup(RunModel run, ExplainOptions options) {
-        this.method = method(options.method());
+        this(run, options, false);
+    }
+
+    /** True when the maps are made at input resolution from several layers or augmented inputs, not read off one layer. */
+    boolean derivedMaps() {
+        return layers.size() > 1 || augSmooth || guided != null;
+    }
+
+    ExplainSetup(RunModel run, ExplainOptions options, boolean augSmooth) {
+        String name = options.method() == null ? ExplainOptions.DEFAULT_METHOD : options.method().trim();
+        this.guided = GUIDED.contains(name) ? name : null;
+        // guided backpropagation reads no layer; its maps are made beside a Grad-CAM pass, which gives
+        // the classes and probabilities (and Guided Grad-CAM's map)
+        this.method = method(guided != null ? "gradcam" : name);
         this.colormap = colormap(options.colormap());
         this.target = target(options.target(), run.heads());
         this.needsLabels = options.target() != null && options.target().trim().equals("label");
-        this.layer = layer(run, options.layer());
+        List<String> resolved = new ArrayList<>();
+        for (String l : options.layer() == null ? new String[] {null} : options.layer().split(",")) {
+            resolved.add(layer(run, l == null ? null : l.trim()));
+        }
+        this.layers = List.copyOf(resolved);
+        this.layer = String.join(",", layers);
+        this.augSmooth = augSmooth;
         HeadCombiner c = combine(options.combine());
+        if (c != null && derivedMaps() && run.heads().size() > 1) {
+            throw new ExplainException("--combine combines one layer's maps; it cannot be used with several layers (--layer "
+                    + layer + "), --aug-smooth or guided backpropagation");
+        }
         // one head's combination is that head again: no column or row that repeats it
         this.combine = run.heads().size() > 1 ? c : null;
         if (method.name().equals("cam")) {
@@ -52,7 +82,7 @@ final class ExplainSetup {
         try {
             return CamMethods.byName(name == null ? ExplainOptions.DEFAULT_METHOD : name);
         } catch (CamException e) {
-            throw new ExplainException("--method: " + e.getMessage(), e);
+            throw new ExplainException("--method: " + e.getMessage() + "; or guidedbackprop, guidedgradcam", e);
         }
     }
 

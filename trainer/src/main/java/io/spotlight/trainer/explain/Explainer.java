@@ -8,7 +8,10 @@ import io.spotlight.cam.CamComputer;
 import io.spotlight.cam.CamException;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
+import io.spotlight.cam.guided.GuidedBackprop;
+import io.spotlight.cam.map.AugSmooth;
 import io.spotlight.cam.map.CamMaps;
+import io.spotlight.cam.map.LayerCombination;
 import io.spotlight.cam.map.HeadCombiner;
 import io.spotlight.cam.render.CamGrid;
 import io.spotlight.cam.render.HeadCell;
@@ -52,16 +55,39 @@ public final class Explainer {
     private final RunModel run;
     private final ExplainSetup setup;
     private final CamComputer computer;
+    private final ExplainMetrics metrics;
 
     /**
      * @throws ExplainException for an unknown method, target, layer or colormap, or a method the
      *     model cannot support at that layer
      */
     public Explainer(RunModel run, ExplainOptions options) {
+        this(run, options, null);
+    }
+
+    /** @param metrics the metrics to compute per image and head ({@code --metrics}), or null for none */
+    public Explainer(RunModel run, ExplainOptions options, ExplainMetrics metrics) {
+        this(run, options, metrics, false);
+    }
+
+    /**
+     * @param augSmooth average the maps over pytorch-grad-cam's test-time augmentations ({@code --aug-smooth})
+     */
+    public Explainer(RunModel run, ExplainOptions options, ExplainMetrics metrics, boolean augSmooth) {
         this.run = run;
-        this.setup = new ExplainSetup(run, options);
+        this.metrics = metrics;
+        if (metrics != null) {
+            metrics.check(run.imageShape());
+        }
+        this.setup = new ExplainSetup(run, options, augSmooth);
         this.computer = new CamComputer(run.camModel());
         preflight();
+    }
+
+    /** The method's name, with guided backpropagation's and the smoothing's. */
+    private String methodName() {
+        String name = setup.guided != null ? setup.guided : setup.method.name();
+        return setup.augSmooth ? name + "+aug_smooth" : name;
     }
 
     /** The layer the maps are taken at, as resolved in the model. */
@@ -85,7 +111,7 @@ public final class Explainer {
     }
 
     private CamRequest request(boolean withLabels) {
-        return CamRequest.builder().layer(setup.layer).method(setup.method)
+        return CamRequest.builder().layers(setup.layers).method(setup.method)
                 .target(setup.needsLabels && !withLabels ? Targets.predicted() : setup.target)
                 .training(false) // eval mode, as the run's snapshots: BatchNorm running statistics, no Dropout
                 .build();
@@ -123,7 +149,16 @@ public final class Explainer {
                 failures.add(new ExplainResult.Failure(file, ex.getClass().getSimpleName() + ": " + ex.getMessage()));
             }
         }
-        return new ExplainResult(setup.method.name(), setup.layer, rows, failures, written);
+        if (metrics == null) {
+            return new ExplainResult(methodName(), setup.layer, rows, failures, written);
+        }
+        try {
+            written.add(metrics.write(outDir, methodName(), setup.layer));
+        } catch (IOException ex) {
+            throw new ExplainException("cannot write " + outDir.resolve(ExplainMetrics.JSON) + ": " + ex.getMessage(), ex);
+        }
+        return new ExplainResult(methodName(), setup.layer, rows, failures, written, metrics.names(), metrics.values(),
+                metrics.notes());
     }
 
     private record Explained(List<ExplainResult.Row> rows, BufferedImage grid, BufferedImage composite) {}
@@ -146,8 +181,11 @@ public final class Explainer {
             List<ExplainResult.Row> rows = new ArrayList<>();
             List<HeadCell> cells = new ArrayList<>();
             List<float[][]> maps = new ArrayList<>();
+            Map<String, NDArray> headMaps = new HashMap<>();
             for (Head head : heads) {
-                NDArray raw = r.map(head.name(), setup.layer).get(0).toType(DataType.FLOAT32, false);
+                NDArray headMap = headMap(r, head.name(), x, labelArrays);
+                headMaps.put(head.name(), headMap);
+                NDArray raw = headMap.get(0).toType(DataType.FLOAT32, false);
                 // as int64: Targets.fixedClass hands back its class as float32 (NDManager.full widens the long)
                 int cls = (int) r.classes(head.name()).toType(DataType.INT64, false).getLong(0);
                 double p = r.probabilities(head.name()).toType(DataType.FLOAT64, false).getDouble(0);
@@ -167,12 +205,38 @@ public final class Explainer {
                         combinedClass(r, heads), Double.NaN, peak[0], peak[1]));
                 cells.add(HeadCell.combined(setup.combine.label(), combined));
             }
+            if (metrics != null) {
+                metrics.add(run, file, name, x, r, headMaps);
+            }
             BufferedImage input = Images.fromGray(grey);
             BufferedImage grid = CamGrid.builder().cellScale(CELL_SCALE).colormap(setup.colormap)
                     .addRow(rowLabel(file, labels, heads), input, cells).render();
             BufferedImage composite = HeadComposite.withDefaults().render(Images.upscaleNearest(input, CELL_SCALE), maps);
             return new Explained(rows, grid, composite);
         }
+    }
+
+    /**
+     * One head's map [B, h, w]: the raw map at the layer, or with several layers or {@code
+     * --aug-smooth} their combination at input resolution in [0, 1].
+     */
+    private NDArray headMap(CamResult r, String head, NDArray x, Map<String, NDArray> labels) {
+        if (!setup.derivedMaps()) {
+            return r.map(head, setup.layer);
+        }
+        long h = x.getShape().get(2);
+        long w = x.getShape().get(3);
+        if (setup.guided != null) {
+            NDArray saliency = new GuidedBackprop(run.camModel()).saliency(run.parameters(), x, head,
+                    r.classes(head).toType(DataType.INT64, false));
+            return setup.guided.equals("guidedbackprop") ? GuidedBackprop.positiveEvidence(saliency)
+                    : GuidedBackprop.guidedCam(saliency, LayerCombination.mean(r, head, setup.layers, h, w));
+        }
+        if (!setup.augSmooth) {
+            return LayerCombination.mean(r, head, setup.layers, h, w);
+        }
+        return AugSmooth.mean(x, xi -> LayerCombination.mean(
+                computer.compute(run.parameters(), xi, setup.needsLabels ? labels : Map.of(), request(true)), head, setup.layers, h, w));
     }
 
     private static List<String> names(List<Head> heads) {

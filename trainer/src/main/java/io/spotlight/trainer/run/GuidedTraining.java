@@ -209,6 +209,8 @@ public final class GuidedTraining {
                     }
                     lastEval.putAll(evaluate(ctx, trainer.getManager()));
                     time.charge("evaluation");
+                    lastEval.putAll(mapMetrics(ctx, trainer.getManager(), epoch == epochs));
+                    time.charge(MAP_METRICS_PHASE); // apart, so that wall-time comparisons can leave it out
                     Map<String, Double> eval = lastEval;
                     int e = epoch;
                     long s = step;
@@ -296,6 +298,12 @@ public final class GuidedTraining {
         return a.toType(DataType.FLOAT64, false).getDouble();
     }
 
+    /** The phase of {@code time_seconds} in {@code summary.json} that the map metrics took. */
+    public static final String MAP_METRICS_PHASE = "map_metrics";
+
+    /** Notes of the map metrics already printed: each is printed once per process, not every epoch. */
+    private static final Map<String, Boolean> NOTES_SHOWN = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Map<String, Double> evaluate(RunContext ctx, NDManager manager) {
         Map<String, Double> out = new LinkedHashMap<>();
         Cfg cfg = ctx.config().cfg();
@@ -307,6 +315,26 @@ public final class GuidedTraining {
             Evaluation.camShares(ctx.model(), ctx.parameters(), ctx.datasets().tests().get(DatasetFactory.MAIN_TEST), scope,
                             cfg.getString("snapshot.method"), layer, cfg.getInt("eval.cam_samples", 0, 1 << 20), sideBySide)
                     .forEach((key, share) -> out.put("test/" + key, share));
+        }
+        return out;
+    }
+
+    /** The map metrics ({@code eval.metrics}) after an epoch, as {@code test/METRIC/HEAD}; notes printed once. */
+    private static Map<String, Double> mapMetrics(RunContext ctx, NDManager manager, boolean lastEpoch) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        Cfg cfg = ctx.config().cfg();
+        try (NDManager scope = manager.newSubManager()) {
+            EvalMetrics metrics = EvalMetrics.from(cfg);
+            if (!metrics.names().isEmpty() && (lastEpoch || !metrics.lastEpochOnly())) {
+                Evaluation.MapMetrics m = Evaluation.mapMetrics(ctx.model(), ctx.parameters(),
+                        ctx.datasets().tests().get(DatasetFactory.MAIN_TEST), scope, metrics.method(),
+                        ctx.built().layer(metrics.layer()), metrics.samples(), metrics.newSet());
+                m.values().forEach((key, v) -> out.put("test/" + key, v));
+                m.notes().forEach(n -> NOTES_SHOWN.computeIfAbsent(n, k -> {
+                    System.err.println("eval.metrics: " + k);
+                    return Boolean.TRUE;
+                }));
+            }
         }
         return out;
     }

@@ -35,6 +35,10 @@ public final class RunPreflight {
             throw new SpotlightConfigError("snapshot.method: " + e.getMessage(), e);
         }
         CamSnapshotListener.combiner(cfg);
+        EvalMetrics metrics = EvalMetrics.from(cfg);
+        if (!metrics.names().isEmpty()) {
+            GuidanceFactory.layer(metrics.layer(), "eval.metrics_layer", built, model);
+        }
         ModelWeights.configured(cfg.at("model"));
     }
 }

@@ -28,7 +28,8 @@ class DecoyComparisonTest {
         Path experiment = ROOT.resolve("experiments/decoy-fmnist/experiment.conf");
         Comparison comparison = new Comparison(
                 new ConfigComposer(SearchPath.forPrimary(experiment, ROOT.resolve("configs"))), experiment,
-                List.of("epochs=1", "dataset.test_size=2000", "log.progress=false", "snapshot.every=0", "eval.cam_samples=500", "tracking=off"));
+                List.of("epochs=1", "dataset.test_size=2000", "log.progress=false", "snapshot.every=0", "eval.cam_samples=500", "eval.metrics_samples=100",
+                        "tracking=off"));
         comparison.run(out, List.of("baseline", "recommended"));
 
         Map<String, Object> json = new ObjectMapper().readValue(out.resolve(Comparison.JSON).toFile(), Map.class);
@@ -45,6 +46,16 @@ class DecoyComparisonTest {
         assertTrue(((Number) ((Map<String, Object>) variants.get("baseline")).get("wall_seconds")).doubleValue() > 0);
         assertTrue(Files.readString(out.resolve(Comparison.MARKDOWN)).contains("| recommended | label |"));
         assertEquals("recommended", json.get("default_guided"));
+        // the experiment's map metrics, per variant and head, and their column group in the table
+        for (String variant : List.of("baseline", "recommended")) {
+            Map<String, Double> f = (Map<String, Double>) ((Map<String, Object>) (Map<?, ?>) head(variants, variant)).get(Comparison.FAITHFULNESS);
+            assertEquals(List.of("deletion_auc", "insertion_auc", "road_combined", "pointing_game", "energy_pointing_game",
+                    "relevance_rank_accuracy", "wrong_reason"), List.copyOf(f.keySet()), variant);
+            f.forEach((k, v) -> assertTrue(Double.isFinite(v), variant + " " + k));
+            assertTrue(f.get("deletion_auc") >= 0 && f.get("deletion_auc") <= 1);
+        }
+        assertEquals(Map.of("method", "gradcam", "layer", "features", "samples", 100), json.get("faithfulness_measured_with"));
+        assertTrue(Files.readString(out.resolve(Comparison.MARKDOWN)).contains("| wall s | deletion_auc | insertion_auc | road_combined |"));
     }
 
     @SuppressWarnings("unchecked")

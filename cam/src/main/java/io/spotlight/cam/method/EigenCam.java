@@ -1,0 +1,34 @@
+package io.spotlight.cam.method;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Eigen-CAM (Muhammad and Yeasin 2020): the activations projected on their first principal
+ * component; class-agnostic, no gradients, post hoc only (the component comes from the host).
+ */
+public final class EigenCam extends CamMethod {
+    @Override
+    public String name() {
+        return "eigencam";
+    }
+
+    @Override
+    public boolean usesGradients() {
+        return false;
+    }
+
+    @Override
+    public boolean isDifferentiable() {
+        return false;
+    }
+
+    @Override
+    public NDArray weights(CamContext c) {
+        return PrincipalComponent.components(c.activations());
+    }
+
+    @Override
+    public NDArray map(NDArray weights, CamContext c) {
+        return PrincipalComponent.project(c.activations(), weights);
+    }
+}
