@@ -84,6 +84,32 @@ public final class Images {
         return result;
     }
 
+    /**
+     * The images next to each other, left to right, top-aligned, {@code gap} px apart, on a
+     * white background (as tall as the tallest).
+     */
+    public static BufferedImage sideBySide(java.util.List<BufferedImage> images, int gap) {
+        if (images == null || images.isEmpty()) {
+            throw new IllegalArgumentException("no images to put side by side");
+        }
+        int width = gap * (images.size() - 1) + images.stream().mapToInt(BufferedImage::getWidth).sum();
+        int height = images.stream().mapToInt(BufferedImage::getHeight).max().getAsInt();
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            int x = 0;
+            for (BufferedImage image : images) {
+                g.drawImage(image, x, 0, null);
+                x += image.getWidth() + gap;
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
     /** Rec. 601 luma of an {@code 0xRRGGBB} pixel, in {@code [0, 1]}. */
     static double luma(int rgb) {
         return (0.299 * (rgb >> 16 & 0xFF) + 0.587 * (rgb >> 8 & 0xFF) + 0.114 * (rgb & 0xFF)) / 255;

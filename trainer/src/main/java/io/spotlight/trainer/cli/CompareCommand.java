@@ -45,6 +45,8 @@ public final class CompareCommand implements Callable<Integer> {
         for (String check : ComparisonReport.targets(result)) {
             System.out.println(check);
         }
+        comparison.mlflowPage().ifPresent(page ->
+                System.out.println("MLflow: " + page + "  (comparison run: figure and files under Artifacts, one child run per variant)"));
         System.out.println(out.resolve(Comparison.JSON));
         return 0;
     }

@@ -95,6 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         parent.tracker().finish(failed == 0 ? RunStatus.FINISHED : RunStatus.FAILED);
         parent.tracker().close();
+        parent.tracker().runPage().ifPresent(page -> System.out.println("MLflow: " + page + "  (one child run per job)"));
         System.out.println("multirun finished: " + (jobs.size() - failed) + " of " + jobs.size() + " jobs succeeded; results in " + sweepDir);
         return failed == 0 ? 0 : 1;
     }

@@ -2,6 +2,7 @@ package io.spotlight.trainer.compare;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.spotlight.cam.render.Png;
 import io.spotlight.trainer.config.Cfg;
 import io.spotlight.trainer.config.ComposedConfig;
 import io.spotlight.trainer.config.ConfigComposer;
@@ -24,8 +25,9 @@ import java.util.Map;
 
 /**
  * Trains every variant of an experiment with the same seed and architecture, evaluates each on
- * the decoy-randomised and the label-decoy test sets, and writes {@code comparison.json} and
- * {@code comparison.md}.
+ * the decoy-randomised and the label-decoy test sets, and writes {@code comparison.json},
+ * {@code comparison.md} and {@code comparison.png} ({@link ComparisonFigure}), also artifacts of
+ * the MLflow parent run whose children are the variants' runs.
  */
 public final class Comparison {
     public static final String JSON = "comparison.json";
@@ -35,6 +37,7 @@ public final class Comparison {
     private final ConfigComposer composer;
     private final Path experiment;
     private final List<String> overrides;
+    private String mlflowPage;
 
     /**
      * @param experiment the experiment's primary config ({@code experiments/NAME/experiment.conf})
@@ -44,6 +47,11 @@ public final class Comparison {
         this.composer = composer;
         this.experiment = experiment;
         this.overrides = List.copyOf(overrides);
+    }
+
+    /** The MLflow page of the last {@link #run}'s parent run, once the server has it. */
+    public java.util.Optional<String> mlflowPage() {
+        return java.util.Optional.ofNullable(mlflowPage);
     }
 
     /** The variants in run order: baseline, reference, then the rest in file order. */
@@ -126,10 +134,15 @@ public final class Comparison {
         comparison.put("variants", variants);
         RunFilesListener.writeAtomically(outDir.resolve(JSON), MAPPER.writeValueAsBytes(comparison));
         RunFilesListener.writeAtomically(outDir.resolve(MARKDOWN), ComparisonReport.markdown(comparison).getBytes(StandardCharsets.UTF_8));
+        byte[] figure = Png.toBytes(ComparisonFigure.render(comparison));
+        RunFilesListener.writeAtomically(outDir.resolve(ComparisonFigure.FILE), figure);
         parent.logArtifact(JSON, outDir.resolve(JSON));
         parent.logArtifact(MARKDOWN, outDir.resolve(MARKDOWN));
+        parent.logArtifact(ComparisonFigure.FILE, outDir.resolve(ComparisonFigure.FILE));
+        parent.logImage(ComparisonFigure.KEY, 0, figure); // the parent's model-metrics page shows it in a card
         parent.finish(RunStatus.FINISHED);
         parent.close();
+        mlflowPage = parent.runPage().orElse(null);
         return comparison;
     }
 

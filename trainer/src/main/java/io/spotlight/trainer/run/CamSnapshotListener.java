@@ -24,6 +24,7 @@ import io.spotlight.trainer.data.Head;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,13 +34,29 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Renders the same probe images (the first test samples) as a per-head CAM grid every {@code
- * snapshot.every} steps and after each epoch, in eval mode, explaining each head's predicted
- * class, so the grids show how the model's attention evolves. A model with several heads gets a
- * last column with the heads' combined map ({@code snapshot.combine}).
+ * Renders the same probe images (the first test samples) every {@code snapshot.every} steps and
+ * after each epoch, in eval mode, explaining each head's predicted class, so the images show how
+ * the model's attention evolves. Each snapshot is published as
+ * <ul>
+ *   <li>{@code cams_<head>}, one per head: a compact card of the probe images, input next to its
+ *       overlay, captioned with the true label and the explained class and its probability, sized
+ *       so that the MLflow UI's image card (one image per key and step, with a step slider) shows
+ *       it readably;
+ *   <li>{@value #COMBINED_KEY} on a model with several heads ({@code snapshot.combine}): the same
+ *       card of the heads' combined map;
+ *   <li>{@value #KEY}: the full grid of every sample and head in one image (the only key before
+ *       per-head cards; kept for one release, then dropped: too tall for MLflow's card).
+ * </ul>
  */
 public final class CamSnapshotListener extends SpotlightListener {
+    /** The full grid's key (deprecated: kept for one release next to the per-head cards). */
     public static final String KEY = "cams";
+    /** Prefix of the per-head cards' keys: {@code cams_<head>}. */
+    public static final String HEAD_KEY_PREFIX = "cams_";
+    /** The key of the combined map's card (several heads only). */
+    public static final String COMBINED_KEY = "cams_combined";
+    /** Probe images per row of a card: rows of pairs keep a card wide rather than tall. */
+    static final int CARD_ROWS = 2;
     /** The config key naming the head combination shown after the per-head overlays. */
     public static final String COMBINE = "snapshot.combine";
     private static final Set<String> COMBINE_CHOICES = Stream.concat(Stream.of(HeadCombiner.NONE),
@@ -60,11 +77,16 @@ public final class CamSnapshotListener extends SpotlightListener {
     }
 
     private void snapshot(RunContext run, long step) {
-        run.images().publish(KEY, step, Png.toBytes(render(run)));
+        renderAll(run).forEach((key, image) -> run.images().publish(key, step, Png.toBytes(image)));
     }
 
-    /** The grid for the probe images with the current parameters. */
+    /** The full grid for the probe images with the current parameters. */
     public static BufferedImage render(RunContext run) {
+        return renderAll(run).get(KEY);
+    }
+
+    /** Every image of one snapshot by key: the full grid ({@value #KEY}), then the cards. */
+    public static Map<String, BufferedImage> renderAll(RunContext run) {
         Cfg cfg = run.config().cfg();
         AbstractGuidedDataset test = run.datasets().tests().get(DatasetFactory.MAIN_TEST);
         int n = (int) Math.min(cfg.getInt("snapshot.samples", 1, 64), test.size());
@@ -74,19 +96,34 @@ public final class CamSnapshotListener extends SpotlightListener {
             Shape shape = test.imageShape();
             float[] pixels = new float[(int) (n * shape.size())];
             List<BufferedImage> inputs = new ArrayList<>();
-            List<String> rowLabels = new ArrayList<>();
+            List<int[]> labels = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 GuidedSample s = test.sample(i);
                 inputs.add(image(s));
-                rowLabels.add("label " + heads.get(0).classNames().get(s.labels()[0]));
+                labels.add(s.labels());
                 System.arraycopy(s.image(), 0, pixels, (int) (i * shape.size()), (int) shape.size());
             }
             NDArray x = scope.create(pixels, new Shape(n, shape.get(0), shape.get(1), shape.get(2))).toDevice(run.device(), false);
             CamResult r = new CamComputer(run.model()).compute(run.parameters(), x, Map.of(), CamRequest.builder()
                     .layer(layer).method(CamMethods.byName(cfg.getString("snapshot.method")))
                     .target(Targets.predicted()).training(false).build());
-            return grid(r, layer, heads, inputs, rowLabels, combiner(cfg).orElse(null),
-                    Colormaps.byName(cfg.getString("snapshot.colormap")));
+            HeadCombiner combine = combiner(cfg).orElse(null);
+            Colormap colormap = Colormaps.byName(cfg.getString("snapshot.colormap"));
+            Map<String, BufferedImage> images = new LinkedHashMap<>();
+            List<String> firstHeadLabels = labels.stream().map(l -> "label " + heads.get(0).classNames().get(l[0])).toList();
+            images.put(KEY, grid(r, layer, heads, inputs, firstHeadLabels, combine, colormap));
+            List<List<HeadCell>> cells = cells(r, layer, heads, inputs.size(), combine);
+            for (int h = 0; h < heads.size(); h++) {
+                Head head = heads.get(h);
+                int index = h;
+                List<String> truth = labels.stream().map(l -> "label " + head.classNames().get(l[index])).toList();
+                images.put(HEAD_KEY_PREFIX + head.name(), card(inputs, truth, cells.stream().map(c -> c.get(index)).toList(), colormap));
+            }
+            if (cells.get(0).size() > heads.size()) {
+                images.put(COMBINED_KEY, card(inputs, firstHeadLabels.stream().map(l -> "").toList(),
+                        cells.stream().map(c -> c.get(heads.size())).toList(), colormap));
+            }
+            return images;
         }
     }
 
@@ -107,10 +144,40 @@ public final class CamSnapshotListener extends SpotlightListener {
      */
     public static BufferedImage grid(CamResult r, String layer, List<Head> heads, List<BufferedImage> inputs,
             List<String> rowLabels, HeadCombiner combine, Colormap colormap) {
-        List<String> names = heads.stream().map(Head::name).toList();
-        NDArray combined = combine != null && heads.size() > 1 ? combine.combine(r, layer, names) : null;
+        List<List<HeadCell>> cells = cells(r, layer, heads, inputs.size(), combine);
         CamGrid.Builder grid = CamGrid.builder().colormap(colormap);
         for (int i = 0; i < inputs.size(); i++) {
+            grid.addRow(rowLabels.get(i), inputs.get(i), cells.get(i));
+        }
+        return grid.render();
+    }
+
+    /**
+     * One card: every probe image as an (input, overlay) pair, {@value #CARD_ROWS} pairs above
+     * each other, the columns of pairs side by side (6 probes: 3 columns of 2).
+     */
+    static BufferedImage card(List<BufferedImage> inputs, List<String> rowLabels, List<HeadCell> cells, Colormap colormap) {
+        List<BufferedImage> columns = new ArrayList<>();
+        for (int from = 0; from < inputs.size(); from += CARD_ROWS) {
+            CamGrid.Builder column = CamGrid.builder().colormap(colormap);
+            for (int i = from; i < Math.min(inputs.size(), from + CARD_ROWS); i++) {
+                column.addRow(rowLabels.get(i), inputs.get(i), List.of(cells.get(i)));
+            }
+            columns.add(column.render());
+        }
+        return Images.sideBySide(columns, CamGrid.GAP);
+    }
+
+    /**
+     * Per sample, one cell per head captioned with the explained class and its probability, and,
+     * for a model with several heads and a {@code combine} that is not null, a last cell with the
+     * heads' combined map.
+     */
+    private static List<List<HeadCell>> cells(CamResult r, String layer, List<Head> heads, int samples, HeadCombiner combine) {
+        List<String> names = heads.stream().map(Head::name).toList();
+        NDArray combined = combine != null && heads.size() > 1 ? combine.combine(r, layer, names) : null;
+        List<List<HeadCell>> rows = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
             List<HeadCell> cells = new ArrayList<>();
             for (Head head : heads) {
                 NDArray m = CamMaps.relu(r.map(head.name(), layer).get(i)).toType(DataType.FLOAT32, false);
@@ -123,9 +190,9 @@ public final class CamSnapshotListener extends SpotlightListener {
                 cells.add(HeadCell.combined(combine.label(),
                         CamMaps.toHostRows(combined.get(i).toType(DataType.FLOAT32, false))));
             }
-            grid.addRow(rowLabels.get(i), inputs.get(i), cells);
+            rows.add(cells);
         }
-        return grid.render();
+        return rows;
     }
 
     private static BufferedImage image(GuidedSample s) {
