@@ -55,8 +55,8 @@ public final class CamSnapshotListener extends SpotlightListener {
     public static final String HEAD_KEY_PREFIX = "cams_";
     /** The key of the combined map's card (several heads only). */
     public static final String COMBINED_KEY = "cams_combined";
-    /** Probe images per row of a card: rows of pairs keep a card wide rather than tall. */
-    static final int CARD_ROWS = 2;
+    /** How many times a card enlarges the probe images (the full grid: CamGrid's default, 4). */
+    static final int CARD_SCALE = 3;
     /** The config key naming the head combination shown after the per-head overlays. */
     public static final String COMBINE = "snapshot.combine";
     private static final Set<String> COMBINE_CHOICES = Stream.concat(Stream.of(HeadCombiner.NONE),
@@ -153,19 +153,41 @@ public final class CamSnapshotListener extends SpotlightListener {
     }
 
     /**
-     * One card: every probe image as an (input, overlay) pair, {@value #CARD_ROWS} pairs above
-     * each other, the columns of pairs side by side (6 probes: 3 columns of 2).
+     * One card: every probe image as an (input, overlay) pair, the pairs in as many columns as
+     * make the card closest to square. MLflow's image card shows an image in a square box as wide
+     * as the card, so a square card uses all of it (a strip of 6 pairs would fill a sixth); cells
+     * are enlarged {@value #CARD_SCALE} times, so that 6 Fashion-MNIST probes make a card of about
+     * 360 px, the width of a card in a three-card row (captions then show at their size).
      */
-    static BufferedImage card(List<BufferedImage> inputs, List<String> rowLabels, List<HeadCell> cells, Colormap colormap) {
+    public static BufferedImage card(List<BufferedImage> inputs, List<String> rowLabels, List<HeadCell> cells, Colormap colormap) {
+        int perColumn = pairsPerColumn(inputs.size(), inputs.get(0).getWidth(), inputs.get(0).getHeight());
         List<BufferedImage> columns = new ArrayList<>();
-        for (int from = 0; from < inputs.size(); from += CARD_ROWS) {
-            CamGrid.Builder column = CamGrid.builder().colormap(colormap);
-            for (int i = from; i < Math.min(inputs.size(), from + CARD_ROWS); i++) {
+        for (int from = 0; from < inputs.size(); from += perColumn) {
+            CamGrid.Builder column = CamGrid.builder().colormap(colormap).cellScale(CARD_SCALE);
+            for (int i = from; i < Math.min(inputs.size(), from + perColumn); i++) {
                 column.addRow(rowLabels.get(i), inputs.get(i), List.of(cells.get(i)));
             }
             columns.add(column.render());
         }
         return Images.sideBySide(columns, CamGrid.GAP);
+    }
+
+    /** How many (input, overlay) pairs to stack per column so that the card is nearest to square. */
+    static int pairsPerColumn(int pairs, int inputWidth, int inputHeight) {
+        double pairWidth = 2 * (inputWidth * CARD_SCALE + CamGrid.GAP) + CamGrid.GAP;
+        double pairHeight = inputHeight * CARD_SCALE + CamGrid.LABEL_HEIGHT + CamGrid.GAP;
+        int best = pairs;
+        double bestDistance = Double.MAX_VALUE;
+        for (int perColumn = 1; perColumn <= pairs; perColumn++) {
+            int columns = (pairs + perColumn - 1) / perColumn;
+            double aspect = columns * pairWidth / (CamGrid.HEADER_HEIGHT + perColumn * pairHeight);
+            double distance = Math.abs(Math.log(aspect));
+            if (distance < bestDistance) {
+                best = perColumn;
+                bestDistance = distance;
+            }
+        }
+        return best;
     }
 
     /**
