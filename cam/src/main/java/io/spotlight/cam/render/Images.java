@@ -89,20 +89,30 @@ public final class Images {
      * white background (as tall as the tallest).
      */
     public static BufferedImage sideBySide(java.util.List<BufferedImage> images, int gap) {
+        return arrange(images, gap, true);
+    }
+
+    /** The images one above the other, left-aligned, {@code gap} px apart, on white. */
+    public static BufferedImage stacked(java.util.List<BufferedImage> images, int gap) {
+        return arrange(images, gap, false);
+    }
+
+    private static BufferedImage arrange(java.util.List<BufferedImage> images, int gap, boolean across) {
         if (images == null || images.isEmpty()) {
-            throw new IllegalArgumentException("no images to put side by side");
+            throw new IllegalArgumentException("no images to arrange");
         }
-        int width = gap * (images.size() - 1) + images.stream().mapToInt(BufferedImage::getWidth).sum();
-        int height = images.stream().mapToInt(BufferedImage::getHeight).max().getAsInt();
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int along = gap * (images.size() - 1)
+                + images.stream().mapToInt(i -> across ? i.getWidth() : i.getHeight()).sum();
+        int side = images.stream().mapToInt(i -> across ? i.getHeight() : i.getWidth()).max().getAsInt();
+        BufferedImage out = new BufferedImage(across ? along : side, across ? side : along, BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = out.createGraphics();
         try {
             g.setColor(java.awt.Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            int x = 0;
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
+            int offset = 0;
             for (BufferedImage image : images) {
-                g.drawImage(image, x, 0, null);
-                x += image.getWidth() + gap;
+                g.drawImage(image, across ? offset : 0, across ? 0 : offset, null);
+                offset += (across ? image.getWidth() : image.getHeight()) + gap;
             }
         } finally {
             g.dispose();

@@ -82,7 +82,7 @@ public final class ComparisonFigure {
         if (!cams.isEmpty()) {
             parts.add(Images.sideBySide(cams, 24));
         }
-        return stacked(parts);
+        return Images.stacked(parts, 12);
     }
 
     /** The run's last full CAM grid ({@code snapshots/cams-stepNNNNNNN.png}, the highest step). */
@@ -112,25 +112,6 @@ public final class ComparisonFigure {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
             g.drawString(title, 4, TITLE_HEIGHT - 8);
             g.drawImage(image, 0, TITLE_HEIGHT, null);
-        } finally {
-            g.dispose();
-        }
-        return out;
-    }
-
-    private static BufferedImage stacked(List<BufferedImage> parts) {
-        int width = parts.stream().mapToInt(BufferedImage::getWidth).max().getAsInt();
-        int height = parts.stream().mapToInt(BufferedImage::getHeight).sum() + 12 * (parts.size() - 1);
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            int y = 0;
-            for (BufferedImage part : parts) {
-                g.drawImage(part, 0, y, null);
-                y += part.getHeight() + 12;
-            }
         } finally {
             g.dispose();
         }

@@ -38,7 +38,8 @@ public final class MlflowServer implements AutoCloseable {
   public static final String VENV_2 = ".venv/mlflow2";
   /** Written by install-mlflow.sh when an install is complete. */
   static final String INSTALL_STAMP = ".spotlight-install-stamp";
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  /** A fresh MLflow 3 server creates its database first: tens of seconds on a busy machine. */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -83,8 +84,12 @@ public final class MlflowServer implements AutoCloseable {
             "--workers", "1");
     Process process;
     try {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      // MLflow 3 starts a job runner with about eight worker processes for its GenAI scorers by
+      // default; tracking needs none of them (and on a 2-core machine they slow everything)
+      builder.environment().put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
       process =
-          new ProcessBuilder(command)
+          builder
               .directory(abs.toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

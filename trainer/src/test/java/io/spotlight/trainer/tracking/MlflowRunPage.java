@@ -22,7 +22,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * slider moves to the next logged step on an arrow key (a click on the track lands between steps).
  */
 final class MlflowRunPage {
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  /** Generous: the first load of the UI's bundle from a server on a busy 2-core machine is slow. */
+  private static final Duration WAIT = Duration.ofSeconds(60);
   private final ChromeDriver driver;
 
   private MlflowRunPage(ChromeDriver driver) {

@@ -61,6 +61,10 @@ class MlflowServerVersionsTest {
       parent.logArtifact("comparison.json", "{}".getBytes(StandardCharsets.UTF_8));
       parent.logImage("comparison", 0, TestImages.png(900, 600, 7));
       parent.finish(RunStatus.FINISHED);
+      parent.close();
+      // the ids startRun returned may be local ones (a busy server answered later): the tracker knows them now
+      parentId = parent.mlflowRunId().orElseThrow();
+      childId = child.mlflowRunId().orElseThrow();
     }
     MlflowRestReader rest = server.rest();
     JsonNode run = rest.run(childId);
