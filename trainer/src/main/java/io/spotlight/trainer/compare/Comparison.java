@@ -183,6 +183,9 @@ public final class Comparison {
         }
         List<String> all = new ArrayList<>(base.raw().getStringList("compare.variants." + variant));
         all.add("name=" + base.getString("name") + "-" + variant);
+        // the parent's experiment, not one per variant (tracking.experiment defaults to ${name}):
+        // MLflow nests children under their parent and compares runs within one experiment
+        all.add("tracking.experiment=" + base.getString("tracking.experiment"));
         all.addAll(extra);
         all.addAll(overrides);
         return composer.compose(experiment, all);
