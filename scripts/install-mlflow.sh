@@ -1,35 +1,38 @@
 #!/usr/bin/env bash
-# Installs a pinned MLflow tracking server into a private virtual environment,
-# .venv/mlflow at the repository root, and prints the path of its `mlflow` executable.
+# Installs a pinned MLflow tracking server into a private virtual environment and prints the path
+# of its `mlflow` executable.
+#   scripts/install-mlflow.sh      MLflow 3.17.2 into .venv/mlflow   (the local server, the tests)
+#   scripts/install-mlflow.sh 2    MLflow 2.22.5 into .venv/mlflow2  (the tests' 2.x server)
+# SPOTLIGHT_MLFLOW_VENV=DIR installs into DIR instead (tests of this script).
 #
-# Idempotent and non-interactive (CI calls it on a clean checkout): when the venv
-# already holds the pinned version it only prints the path.
+# Idempotent and non-interactive (CI and the first tracked run call it): when the venv holds the
+# pinned version and its stamp it only prints the path. Safe to run from several processes at once:
+# the second waits on a lock (flock on VENV.lock) and then finds the first one's install. The stamp
+# file is written last, after the server imported; a venv without it (an install killed half-way,
+# the network gone) is never trusted, neither here nor by the trainer, and is made anew.
 #
-# Why mlflow 2.22.5 (the last 2.x release) and not 2.17.2, the release of the Java client the
-# trainer uses (org.mlflow:mlflow-client 2.17.2):
-#  - the REST API the client speaks (api/2.0/mlflow: runs/create, runs/log-batch, runs/update,
-#    runs/log-inputs, ...) and the artifact proxy (api/2.0/mlflow-artifacts) are the same in the
-#    whole 2.x line, and the tests exercise every call against this server;
-#  - 2.17.2's web UI has its image-grid charts switched off (a feature flag fixed to false in its
-#    bundle; checked in the bundle and on a screenshot), so images logged in the step-indexed
-#    layout (images/<key>+step+<n>+timestamp+<ms>+<id>.png) showed only as loose artifacts;
-#    2.22.5 shows them with a step slider on the run page and in the experiment's chart view;
-#  - it installs from wheels on CPython 3.11.
-# scripts/mlflow-constraints.txt pins every transitive dependency to the tested set, so a later
-# release of SQLAlchemy, numpy, pyarrow, Flask, ... cannot break a clean install (SQLAlchemy 2.1
-# already does: mlflow 2.x imports a pool class that 2.1 removed).
+# Why 3.17.2: the newest MLflow 3 whose wheels install (3.18.0's mlflow-skinny 3.18.0 is not
+# published). Why 2.22.5 for the 2.x line: the last 2.x release; 2.17.2's UI has its image-grid
+# charts switched off, so images in the step-indexed layout showed only as loose artifacts.
+# The REST API the Java client speaks (api/2.0/mlflow, api/2.0/mlflow-artifacts) is served by both.
+# scripts/mlflow-constraints.txt (3.x) and scripts/mlflow2-constraints.txt (2.x) pin every
+# transitive dependency to the tested set, so a later release of SQLAlchemy, numpy, pyarrow,
+# Flask, ... cannot break a clean install (SQLAlchemy 2.1 breaks mlflow 2.x, which imports a pool
+# class that 2.1 removed).
 set -euo pipefail
 
-MLFLOW_VERSION="2.22.5"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="$ROOT/.venv/mlflow"
+case "${1:-3}" in
+  3) MLFLOW_VERSION="3.17.2"; VENV="$ROOT/.venv/mlflow";  CONSTRAINTS="$ROOT/scripts/mlflow-constraints.txt" ;;
+  2) MLFLOW_VERSION="2.22.5"; VENV="$ROOT/.venv/mlflow2"; CONSTRAINTS="$ROOT/scripts/mlflow2-constraints.txt" ;;
+  *) echo "install-mlflow: unknown MLflow line '$1': give 3 (default) or 2" >&2; exit 2 ;;
+esac
+VENV="${SPOTLIGHT_MLFLOW_VENV:-$VENV}"
 MLFLOW="$VENV/bin/mlflow"
-CONSTRAINTS="$ROOT/scripts/mlflow-constraints.txt"
+STAMP="$VENV/.spotlight-install-stamp"
 PYTHON="${PYTHON:-python3}"
 
 log() { echo "install-mlflow: $*" >&2; }
-
-STAMP="$VENV/.spotlight-install-stamp"
 
 installed_version() {
   "$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("mlflow"))' 2>/dev/null || true
@@ -41,10 +44,28 @@ wanted_stamp() {
   if [[ -f "$CONSTRAINTS" ]]; then sha256sum "$CONSTRAINTS" | cut -d' ' -f1; fi
 }
 
-if [[ -x "$MLFLOW" && "$(installed_version)" == "$MLFLOW_VERSION" && -f "$STAMP" \
-      && "$(cat "$STAMP")" == "$(wanted_stamp)" ]]; then
+is_installed() {
+  [[ -x "$MLFLOW" && -f "$STAMP" && "$(cat "$STAMP")" == "$(wanted_stamp)" \
+     && "$(installed_version)" == "$MLFLOW_VERSION" ]]
+}
+
+if is_installed; then
   echo "$MLFLOW"
   exit 0
+fi
+
+mkdir -p "$(dirname "$VENV")"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$VENV.lock"
+  if ! flock -n 9; then
+    log "another process is installing MLflow into $VENV; waiting for it"
+    flock 9
+  fi
+  # the other process may have finished the install while this one waited
+  if is_installed; then
+    echo "$MLFLOW"
+    exit 0
+  fi
 fi
 
 if ! command -v "$PYTHON" >/dev/null 2>&1; then
@@ -59,6 +80,13 @@ if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
   exit 1
 fi
 
+# Until the stamp is written the venv is half-made: removed on any exit (SIGKILL aside, where the
+# missing stamp makes the next run start clean).
+finished=0
+cleanup() { if [[ $finished == 0 ]]; then rm -rf "$VENV"; fi; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
 log "creating $VENV with $("$PYTHON" --version 2>&1)"
 rm -rf "$VENV"
 "$PYTHON" -m venv "$VENV"
@@ -70,8 +98,8 @@ if [[ -f "$CONSTRAINTS" ]]; then
 fi
 log "pip ${pip_args[*]} (a few minutes on a fresh machine)"
 if ! "$VENV/bin/python" -m pip "${pip_args[@]}" >&2; then
-  log "pip install failed; removing the half-made $VENV so the next run starts clean"
-  rm -rf "$VENV"
+  log "pip could not install mlflow==$MLFLOW_VERSION (is the Python package index reachable?);"
+  log "the half-made $VENV is removed. Run $0 again once it is."
   exit 1
 fi
 
@@ -85,4 +113,5 @@ if ! "$VENV/bin/python" -c 'import mlflow.server, mlflow.store.tracking.sqlalche
   exit 1
 fi
 wanted_stamp > "$STAMP"
+finished=1
 echo "$MLFLOW"

@@ -84,6 +84,42 @@ public final class Images {
         return result;
     }
 
+    /**
+     * The images next to each other, left to right, top-aligned, {@code gap} px apart, on a
+     * white background (as tall as the tallest).
+     */
+    public static BufferedImage sideBySide(java.util.List<BufferedImage> images, int gap) {
+        return arrange(images, gap, true);
+    }
+
+    /** The images one above the other, left-aligned, {@code gap} px apart, on white. */
+    public static BufferedImage stacked(java.util.List<BufferedImage> images, int gap) {
+        return arrange(images, gap, false);
+    }
+
+    private static BufferedImage arrange(java.util.List<BufferedImage> images, int gap, boolean across) {
+        if (images == null || images.isEmpty()) {
+            throw new IllegalArgumentException("no images to arrange");
+        }
+        int along = gap * (images.size() - 1)
+                + images.stream().mapToInt(i -> across ? i.getWidth() : i.getHeight()).sum();
+        int side = images.stream().mapToInt(i -> across ? i.getHeight() : i.getWidth()).max().getAsInt();
+        BufferedImage out = new BufferedImage(across ? along : side, across ? side : along, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
+            int offset = 0;
+            for (BufferedImage image : images) {
+                g.drawImage(image, across ? offset : 0, across ? 0 : offset, null);
+                offset += (across ? image.getWidth() : image.getHeight()) + gap;
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
     /** Rec. 601 luma of an {@code 0xRRGGBB} pixel, in {@code [0, 1]}. */
     static double luma(int rgb) {
         return (0.299 * (rgb >> 16 & 0xFF) + 0.587 * (rgb >> 8 & 0xFF) + 0.114 * (rgb & 0xFF)) / 255;

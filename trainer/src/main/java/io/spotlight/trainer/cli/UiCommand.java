@@ -1,5 +1,6 @@
 package io.spotlight.trainer.cli;
 
+import io.spotlight.trainer.tracking.MlflowInstall;
 import io.spotlight.trainer.tracking.MlflowServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 public final class UiCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        MlflowServer server = MlflowServer.startOrReuse(Home.get().resolve("mlruns"));
+        MlflowServer server = MlflowServer.startOrReuse(MlflowInstall.ensure(Home.get(), System.out), Home.get().resolve("mlruns"));
         System.out.println("MLflow UI: " + server.uri() + "  (stop it with: kill " + server.pid() + ")");
         return 0;
     }

@@ -3,6 +3,7 @@ package io.spotlight.trainer.compare;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.spotlight.cam.metric.CamMetrics;
+import io.spotlight.cam.render.Png;
 import io.spotlight.trainer.config.Cfg;
 import io.spotlight.trainer.config.ComposedConfig;
 import io.spotlight.trainer.config.ConfigComposer;
@@ -30,8 +31,9 @@ import java.util.Map;
 
 /**
  * Trains every variant of an experiment with the same seed and architecture, evaluates each on
- * the decoy-randomised and the label-decoy test sets, and writes {@code comparison.json} and
- * {@code comparison.md}.
+ * the decoy-randomised and the label-decoy test sets, and writes {@code comparison.json},
+ * {@code comparison.md} and {@code comparison.png} ({@link ComparisonFigure}), also artifacts of
+ * the MLflow parent run whose children are the variants' runs.
  */
 public final class Comparison {
     public static final String JSON = "comparison.json";
@@ -153,6 +155,8 @@ public final class Comparison {
                     System.out.println("variant " + o.describe());
                 }
             }
+            parent.runPage().ifPresent(page -> System.out.println(
+                    "MLflow: " + page + "  (comparison run: figure and files under Artifacts, one child run per variant)"));
             System.out.println(out.resolve(JSON));
             return failed == 0 ? 0 : 1;
         }
@@ -189,8 +193,12 @@ public final class Comparison {
         }
         RunFilesListener.writeAtomically(outDir.resolve(JSON), MAPPER.writeValueAsBytes(comparison));
         RunFilesListener.writeAtomically(outDir.resolve(MARKDOWN), ComparisonReport.markdown(comparison).getBytes(StandardCharsets.UTF_8));
+        byte[] figure = Png.toBytes(ComparisonFigure.render(comparison));
+        RunFilesListener.writeAtomically(outDir.resolve(ComparisonFigure.FILE), figure);
         parent.logArtifact(JSON, outDir.resolve(JSON));
         parent.logArtifact(MARKDOWN, outDir.resolve(MARKDOWN));
+        parent.logArtifact(ComparisonFigure.FILE, outDir.resolve(ComparisonFigure.FILE));
+        parent.logImage(ComparisonFigure.KEY, 0, figure); // the parent's model-metrics page shows it in a card
         return comparison;
     }
 
@@ -235,6 +243,9 @@ public final class Comparison {
         }
         List<String> all = new ArrayList<>(base.raw().getStringList("compare.variants." + variant));
         all.add("name=" + base.getString("name") + "-" + variant);
+        // the parent's experiment, not one per variant (tracking.experiment defaults to ${name}):
+        // MLflow nests children under their parent and compares runs within one experiment
+        all.add("tracking.experiment=" + base.getString("tracking.experiment"));
         all.addAll(extra);
         all.addAll(overrides);
         return all;

@@ -25,6 +25,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,14 +36,31 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Renders the same probe images (the first test samples) as a per-head CAM grid every {@code
- * snapshot.every} steps and after each epoch, in eval mode, explaining each head's predicted
- * class, so the grids show how the model's attention evolves. A model with several heads gets a
- * last column with the heads' combined map ({@code snapshot.combine}). Beside each grid go its raw
- * per-head maps ({@link SnapshotMaps}), from which {@code ./spotlight view} redraws them.
+ * Renders the same probe images (the first test samples) every {@code snapshot.every} steps and
+ * after each epoch, in eval mode, explaining each head's predicted class, so the images show how
+ * the model's attention evolves. Each snapshot is published as
+ * <ul>
+ *   <li>{@code cams_<head>}, one per head: a compact card of the probe images, input next to its
+ *       overlay, captioned with the true label and the explained class and its probability, sized
+ *       so that the MLflow UI's image card (one image per key and step, with a step slider) shows
+ *       it readably;
+ *   <li>{@value #COMBINED_KEY} on a model with several heads ({@code snapshot.combine}): the same
+ *       card of the heads' combined map;
+ *   <li>{@value #KEY}: the full grid of every sample and head in one image (the only key before
+ *       per-head cards; kept for one release, then dropped: too tall for MLflow's card).
+ * </ul>
+ * Beside each full grid go its raw per-head maps ({@link SnapshotMaps}), from which {@code ./spotlight
+ * view} redraws them.
  */
 public final class CamSnapshotListener extends SpotlightListener {
+    /** The full grid's key (deprecated: kept for one release next to the per-head cards). */
     public static final String KEY = "cams";
+    /** Prefix of the per-head cards' keys: {@code cams_<head>}. */
+    public static final String HEAD_KEY_PREFIX = "cams_";
+    /** The key of the combined map's card (several heads only). */
+    public static final String COMBINED_KEY = "cams_combined";
+    /** How many times a card enlarges the probe images (the full grid: CamGrid's default, 4). */
+    static final int CARD_SCALE = 3;
     /** The config key naming the head combination shown after the per-head overlays. */
     public static final String COMBINE = "snapshot.combine";
     private static final Set<String> COMBINE_CHOICES = Stream.concat(Stream.of(HeadCombiner.NONE),
@@ -65,17 +83,22 @@ public final class CamSnapshotListener extends SpotlightListener {
     private void snapshot(RunContext run, long step) {
         // the raw maps first: once the PNG is there, a viewer may look for them
         Path png = RunFilesListener.snapshotFile(run.runDir(), KEY, step);
-        BufferedImage grid = render(run, maps -> maps.at(step).write(SnapshotMaps.besidePng(png)));
-        run.images().publish(KEY, step, Png.toBytes(grid));
+        renderAll(run, maps -> maps.at(step).write(SnapshotMaps.besidePng(png)))
+                .forEach((key, image) -> run.images().publish(key, step, Png.toBytes(image)));
     }
 
-    /** The grid for the probe images with the current parameters. */
+    /** The full grid for the probe images with the current parameters. */
     public static BufferedImage render(RunContext run) {
-        return render(run, null);
+        return renderAll(run, null).get(KEY);
     }
 
-    /** The grid, and its raw maps handed to {@code rawMaps} when that is not null. */
-    static BufferedImage render(RunContext run, Consumer<SnapshotMaps> rawMaps) {
+    /** Every image of one snapshot by key: the full grid ({@value #KEY}), then the cards. */
+    public static Map<String, BufferedImage> renderAll(RunContext run) {
+        return renderAll(run, null);
+    }
+
+    /** The same, and the grid's raw maps handed to {@code rawMaps} when that is not null. */
+    static Map<String, BufferedImage> renderAll(RunContext run, Consumer<SnapshotMaps> rawMaps) {
         Cfg cfg = run.config().cfg();
         AbstractGuidedDataset test = run.datasets().tests().get(DatasetFactory.MAIN_TEST);
         int n = (int) Math.min(cfg.getInt("snapshot.samples", 1, 64), test.size());
@@ -85,24 +108,39 @@ public final class CamSnapshotListener extends SpotlightListener {
             Shape shape = test.imageShape();
             float[] pixels = new float[(int) (n * shape.size())];
             List<BufferedImage> inputs = new ArrayList<>();
-            List<String> rowLabels = new ArrayList<>();
+            List<int[]> labels = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 GuidedSample s = test.sample(i);
                 inputs.add(image(s));
-                rowLabels.add("label " + heads.get(0).classNames().get(s.labels()[0]));
+                labels.add(s.labels());
                 System.arraycopy(s.image(), 0, pixels, (int) (i * shape.size()), (int) shape.size());
             }
             NDArray x = scope.create(pixels, new Shape(n, shape.get(0), shape.get(1), shape.get(2))).toDevice(run.device(), false);
             CamResult r = new CamComputer(run.model()).compute(run.parameters(), x, Map.of(), CamRequest.builder()
                     .layer(layer).method(CamMethods.byName(cfg.getString("snapshot.method")))
                     .target(Targets.predicted()).training(false).build());
+            HeadCombiner combine = combiner(cfg).orElse(null);
+            Colormap colormap = Colormaps.byName(cfg.getString("snapshot.colormap"));
+            Map<String, BufferedImage> images = new LinkedHashMap<>();
+            List<String> firstHeadLabels = labels.stream().map(l -> "label " + heads.get(0).classNames().get(l[0])).toList();
             if (rawMaps != null) {
-                rawMaps.accept(SnapshotMaps.of(r, layer, heads, inputs, rowLabels, Map.of(
+                rawMaps.accept(SnapshotMaps.of(r, layer, heads, inputs, firstHeadLabels, Map.of(
                         "method", cfg.getString("snapshot.method"), "layer", cfg.getString("snapshot.layer"),
                         "combine", cfg.getString(COMBINE), "colormap", cfg.getString("snapshot.colormap"))));
             }
-            return grid(r, layer, heads, inputs, rowLabels, combiner(cfg).orElse(null),
-                    Colormaps.byName(cfg.getString("snapshot.colormap")));
+            images.put(KEY, grid(r, layer, heads, inputs, firstHeadLabels, combine, colormap));
+            List<List<HeadCell>> cells = cells(r, layer, heads, inputs.size(), combine);
+            for (int h = 0; h < heads.size(); h++) {
+                Head head = heads.get(h);
+                int index = h;
+                List<String> truth = labels.stream().map(l -> "label " + head.classNames().get(l[index])).toList();
+                images.put(HEAD_KEY_PREFIX + head.name(), card(inputs, truth, cells.stream().map(c -> c.get(index)).toList(), colormap));
+            }
+            if (cells.get(0).size() > heads.size()) {
+                images.put(COMBINED_KEY, card(inputs, firstHeadLabels.stream().map(l -> "").toList(),
+                        cells.stream().map(c -> c.get(heads.size())).toList(), colormap));
+            }
+            return images;
         }
     }
 
@@ -123,10 +161,62 @@ public final class CamSnapshotListener extends SpotlightListener {
      */
     public static BufferedImage grid(CamResult r, String layer, List<Head> heads, List<BufferedImage> inputs,
             List<String> rowLabels, HeadCombiner combine, Colormap colormap) {
-        List<String> names = heads.stream().map(Head::name).toList();
-        NDArray combined = combine != null && heads.size() > 1 ? combine.combine(r, layer, names) : null;
+        List<List<HeadCell>> cells = cells(r, layer, heads, inputs.size(), combine);
         CamGrid.Builder grid = CamGrid.builder().colormap(colormap);
         for (int i = 0; i < inputs.size(); i++) {
+            grid.addRow(rowLabels.get(i), inputs.get(i), cells.get(i));
+        }
+        return grid.render();
+    }
+
+    /**
+     * One card: every probe image as an (input, overlay) pair, the pairs in as many columns as
+     * make the card closest to square. MLflow's image card shows an image in a square box as wide
+     * as the card, so a square card uses all of it (a strip of 6 pairs would fill a sixth); cells
+     * are enlarged {@value #CARD_SCALE} times, so that 6 Fashion-MNIST probes make a card of about
+     * 360 px, the width of a card in a three-card row (captions then show at their size).
+     */
+    public static BufferedImage card(List<BufferedImage> inputs, List<String> rowLabels, List<HeadCell> cells, Colormap colormap) {
+        int perColumn = pairsPerColumn(inputs.size(), inputs.get(0).getWidth(), inputs.get(0).getHeight());
+        List<BufferedImage> columns = new ArrayList<>();
+        for (int from = 0; from < inputs.size(); from += perColumn) {
+            CamGrid.Builder column = CamGrid.builder().colormap(colormap).cellScale(CARD_SCALE);
+            for (int i = from; i < Math.min(inputs.size(), from + perColumn); i++) {
+                column.addRow(rowLabels.get(i), inputs.get(i), List.of(cells.get(i)));
+            }
+            columns.add(column.render());
+        }
+        return Images.sideBySide(columns, CamGrid.GAP);
+    }
+
+    /** How many (input, overlay) pairs to stack per column so that the card is nearest to square. */
+    static int pairsPerColumn(int pairs, int inputWidth, int inputHeight) {
+        double pairWidth = 2 * (inputWidth * CARD_SCALE + CamGrid.GAP) + CamGrid.GAP;
+        double pairHeight = inputHeight * CARD_SCALE + CamGrid.LABEL_HEIGHT + CamGrid.GAP;
+        int best = pairs;
+        double bestDistance = Double.MAX_VALUE;
+        for (int perColumn = 1; perColumn <= pairs; perColumn++) {
+            int columns = (pairs + perColumn - 1) / perColumn;
+            double aspect = columns * pairWidth / (CamGrid.HEADER_HEIGHT + perColumn * pairHeight);
+            double distance = Math.abs(Math.log(aspect));
+            if (distance < bestDistance) {
+                best = perColumn;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Per sample, one cell per head captioned with the explained class and its probability, and,
+     * for a model with several heads and a {@code combine} that is not null, a last cell with the
+     * heads' combined map.
+     */
+    private static List<List<HeadCell>> cells(CamResult r, String layer, List<Head> heads, int samples, HeadCombiner combine) {
+        List<String> names = heads.stream().map(Head::name).toList();
+        NDArray combined = combine != null && heads.size() > 1 ? combine.combine(r, layer, names) : null;
+        List<List<HeadCell>> rows = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
             List<HeadCell> cells = new ArrayList<>();
             for (Head head : heads) {
                 cells.add(headCell(r, layer, head, i));
@@ -135,9 +225,9 @@ public final class CamSnapshotListener extends SpotlightListener {
                 cells.add(HeadCell.combined(combine.label(),
                         CamMaps.toHostRows(combined.get(i).toType(DataType.FLOAT32, false))));
             }
-            grid.addRow(rowLabels.get(i), inputs.get(i), cells);
+            rows.add(cells);
         }
-        return grid.render();
+        return rows;
     }
 
     /** Sample {@code i}'s ReLU'd map of {@code head}, with the explained class and its probability. */

@@ -91,7 +91,7 @@ public final class RunLauncher {
             Map<String, Object> summary = training.run();
             System.out.println("metrics: " + summary.get("metrics"));
             System.out.println("results: " + runDir.resolve(RunFilesListener.SUMMARY));
-            tracker.mlflowRunId().ifPresent(id -> System.out.println("MLflow run: " + id));
+            tracker.runPage().ifPresent(page -> System.out.println("MLflow run: " + page));
             return summary;
         } finally {
             Runtime.getRuntime().removeShutdownHook(onKill);

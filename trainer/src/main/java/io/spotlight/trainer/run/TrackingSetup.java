@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import io.spotlight.trainer.config.Cfg;
 import io.spotlight.trainer.tracking.LocalTracker;
+import io.spotlight.trainer.tracking.MlflowInstall;
 import io.spotlight.trainer.tracking.MlflowServer;
 import io.spotlight.trainer.tracking.MlflowTracker;
 import io.spotlight.trainer.tracking.NoOpTracker;
@@ -15,7 +16,8 @@ import java.util.TreeMap;
 /**
  * Chooses where a run's tracking goes: off ({@code tracking.enabled = false}), the configured
  * {@code tracking.uri}, {@code MLFLOW_TRACKING_URI}, or else a local MLflow server under {@code
- * mlruns/} that is started (or reused) for the user. Without an MLflow installation the run still
+ * mlruns/} that is started (or reused) for the user, MLflow itself being installed on first use
+ * ({@link MlflowInstall}). When MLflow cannot be installed the run still
  * trains and spools its tracking to the run directory for {@code ./spotlight sync} later.
  */
 public final class TrackingSetup {
@@ -36,7 +38,9 @@ public final class TrackingSetup {
             return env;
         }
         try {
-            MlflowServer server = MlflowServer.startOrReuse(home.resolve("mlruns"));
+            // first use: installs the pinned MLflow (scripts/install-mlflow.sh, as ./spotlight test does)
+            Path mlflow = MlflowInstall.ensure(home, System.out);
+            MlflowServer server = MlflowServer.startOrReuse(mlflow, home.resolve("mlruns"));
             String uri = server.uri().toString();
             if (!uri.equals(announced)) {
                 System.out.println("MLflow UI: " + uri + "  (local server, data in " + home.resolve("mlruns") + ")");
@@ -44,8 +48,9 @@ public final class TrackingSetup {
             }
             return uri;
         } catch (RuntimeException e) {
-            System.out.println("MLflow is not available (" + e.getMessage() + "): this run is tracked in its"
-                    + " directory only. Install it with scripts/install-mlflow.sh, then send the run with"
+            System.out.println("MLflow is not available: " + e.getMessage());
+            System.out.println("This run trains as usual and keeps its tracking in its directory (RUN_DIR/tracking/)."
+                    + " Once the problem above is fixed (then scripts/install-mlflow.sh succeeds), send it with"
                     + " ./spotlight sync RUN_DIR; tracking.enabled=false turns tracking off.");
             return null;
         }

@@ -93,7 +93,43 @@ final class MlflowConnection implements AutoCloseable {
    */
   void probe() throws TrackingFailure {
     URI uri = URI.create(trackingUri + "/api/2.0/mlflow/experiments/search?max_results=1");
-    send(request(uri).GET().timeout(Duration.ofSeconds(10)).build(), "probe");
+    try {
+      send(request(uri).GET().timeout(Duration.ofSeconds(10)).build(), "probe");
+    } catch (TrackingFailure failure) {
+      if (failure.kind() != TrackingFailure.Kind.REJECTED) {
+        throw failure;
+      }
+      // answering, but not the REST API this client speaks: an older or newer MLflow
+      throw new TrackingFailure(
+          TrackingFailure.Kind.REJECTED,
+          "the server at " + trackingUri + " does not serve MLflow's REST API 2.0 "
+              + "(api/2.0/mlflow/experiments/search answered " + failure.getMessage() + "); it "
+              + serverVersion().map(v -> "reports MLflow version " + v).orElse("has no /version")
+              + ", and Spotlight speaks the REST API of MLflow " + SUPPORTED + " servers",
+          failure);
+    }
+  }
+
+  /** The server lines whose REST API the tests exercise (scripts/install-mlflow.sh 3 and 2). */
+  static final String SUPPORTED = "2.x and 3.x (tested: 2.22.5, 3.17.2)";
+
+  /** What the server's {@code GET /version} says (MLflow 2 and 3 serve it), if anything. */
+  Optional<String> serverVersion() {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              request(URI.create(trackingUri + "/version")).GET().timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      String body = response.body() == null ? "" : response.body().strip();
+      return response.statusCode() == 200 && body.matches("[0-9][0-9A-Za-z.+-]{0,40}")
+          ? Optional.of(body)
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   /** The id of the experiment with this name, created if it does not exist. */

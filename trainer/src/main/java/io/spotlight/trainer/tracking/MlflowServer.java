@@ -32,9 +32,14 @@ import java.util.concurrent.TimeUnit;
  * {@code DIR/server.json}.
  */
 public final class MlflowServer implements AutoCloseable {
-  /** Where install-mlflow.sh puts the executable, relative to the repository root. */
-  public static final String VENV_EXECUTABLE = ".venv/mlflow/bin/mlflow";
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  /** Where {@code scripts/install-mlflow.sh} puts MLflow 3, relative to the repository root. */
+  public static final String VENV = ".venv/mlflow";
+  /** Where {@code scripts/install-mlflow.sh 2} puts MLflow 2 (the tests' older server). */
+  public static final String VENV_2 = ".venv/mlflow2";
+  /** Written by install-mlflow.sh when an install is complete. */
+  static final String INSTALL_STAMP = ".spotlight-install-stamp";
+  /** A fresh MLflow 3 server creates its database first: tens of seconds on a busy machine. */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -79,8 +84,12 @@ public final class MlflowServer implements AutoCloseable {
             "--workers", "1");
     Process process;
     try {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      // MLflow 3 starts a job runner with about eight worker processes for its GenAI scorers by
+      // default; tracking needs none of them (and on a 2-core machine they slow everything)
+      builder.environment().put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
       process =
-          new ProcessBuilder(command)
+          builder
               .directory(abs.toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -100,6 +109,11 @@ public final class MlflowServer implements AutoCloseable {
    * several processes call it at once (a file lock serialises them).
    */
   public static MlflowServer startOrReuse(Path dir) {
+    return startOrReuse(findExecutable(), dir);
+  }
+
+  /** {@link #startOrReuse(Path)} with a given executable (started only if none runs yet). */
+  public static MlflowServer startOrReuse(Path executable, Path dir) {
     Path abs = dir.toAbsolutePath().normalize();
     try {
       Files.createDirectories(abs);
@@ -111,7 +125,7 @@ public final class MlflowServer implements AutoCloseable {
         if (running.isPresent()) {
           return running.get();
         }
-        MlflowServer started = start(findExecutable(), abs, freePort());
+        MlflowServer started = start(executable, abs, freePort());
         Files.writeString(
             abs.resolve("server.json"),
             Json.MAPPER.writeValueAsString(
@@ -144,12 +158,17 @@ public final class MlflowServer implements AutoCloseable {
   }
 
   /**
-   * The mlflow executable: {@code $SPOTLIGHT_MLFLOW} if set, else {@value #VENV_EXECUTABLE} in
-   * the working directory or the nearest parent that has it.
+   * The mlflow executable: {@code $SPOTLIGHT_MLFLOW} if set, else the finished install of
+   * {@value #VENV} in the working directory or the nearest parent that has one.
    */
   public static Path findExecutable() {
+    return findExecutable(VENV);
+  }
+
+  /** Like {@link #findExecutable()} for another venv (the tests' 2.x server: {@value #VENV_2}). */
+  public static Path findExecutable(String venv) {
     String override = System.getenv("SPOTLIGHT_MLFLOW");
-    if (override != null && !override.isBlank()) {
+    if (override != null && !override.isBlank() && venv.equals(VENV)) {
       if (Files.isExecutable(Path.of(override))) {
         return Path.of(override);
       }
@@ -158,14 +177,25 @@ public final class MlflowServer implements AutoCloseable {
     }
     Path start = Path.of("").toAbsolutePath();
     for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(VENV_EXECUTABLE);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
+      Optional<Path> installed = installedIn(dir.resolve(venv));
+      if (installed.isPresent()) {
+        return installed.get();
       }
     }
     throw new IllegalStateException(
-        "no MLflow server found (" + VENV_EXECUTABLE + " in " + start
-            + " or a parent): run scripts/install-mlflow.sh");
+        "no MLflow server found (a finished install in " + venv + " of " + start
+            + " or a parent): run scripts/install-mlflow.sh" + (venv.equals(VENV_2) ? " 2" : ""));
+  }
+
+  /**
+   * The {@code mlflow} executable of a venv that install-mlflow.sh finished (its stamp file is
+   * written last), or empty: a venv left half-made by a killed or failed install is not used.
+   */
+  public static Optional<Path> installedIn(Path venv) {
+    Path executable = venv.resolve("bin/mlflow");
+    return Files.isExecutable(executable) && Files.isRegularFile(venv.resolve(INSTALL_STAMP))
+        ? Optional.of(executable)
+        : Optional.empty();
   }
 
   public URI uri() {

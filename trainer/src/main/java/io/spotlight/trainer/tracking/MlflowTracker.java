@@ -147,6 +147,16 @@ public final class MlflowTracker extends SpoolingTracker {
   }
 
   @Override
+  public Optional<String> runPage() {
+    SpoolSender current = sender;
+    if (current == null || current.runId().isEmpty() || current.experimentId().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(trackingUri.replaceAll("/+$", "") + "/#/experiments/"
+        + current.experimentId().get() + "/runs/" + current.runId().get());
+  }
+
+  @Override
   public Optional<String> problem() {
     return reporter.current();
   }

@@ -73,6 +73,11 @@ final class SpoolSender {
     return Optional.ofNullable(runId);
   }
 
+  /** The MLflow experiment id once the run exists on the server. */
+  Optional<String> experimentId() {
+    return Optional.ofNullable(watermark.experimentId());
+  }
+
   /** Whether the last attempt reached the server. */
   boolean isAnswering() {
     return answering;

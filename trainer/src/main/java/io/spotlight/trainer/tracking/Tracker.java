@@ -80,6 +80,14 @@ public interface Tracker extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The run's page in the MLflow UI ({@code <tracking uri>/#/experiments/<id>/runs/<id>}) once
+   * the server has created the run.
+   */
+  default Optional<String> runPage() {
+    return Optional.empty();
+  }
+
   /** A one-line description of what currently keeps tracking from the server, if anything. */
   default Optional<String> problem() {
     return Optional.empty();

@@ -26,17 +26,7 @@ class FolderComparisonTest {
     @Test
     @SuppressWarnings("unchecked")
     void aFolderExperimentComparesWithoutSizeKeys(@TempDir Path data, @TempDir Path out) throws Exception {
-        for (String split : List.of("train", "test")) {
-            for (int i = 0; i < (split.equals("train") ? 8 : 4); i++) {
-                square(data.resolve(split + "/a/" + i + ".png"), 40);
-                square(data.resolve(split + "/b/" + i + ".png"), 200);
-            }
-        }
-        Path experiment = ROOT.resolve("experiments/folder-example/experiment.conf");
-        Comparison comparison = new Comparison(new ConfigComposer(SearchPath.forPrimary(experiment, ROOT.resolve("configs"))),
-                experiment, List.of("dataset.root=" + data.resolve("train"), "dataset.test_root=" + data.resolve("test"),
-                        "dataset.image_shape=[1,16,16]", "epochs=1", "batch_size=4", "eval_batch_size=4", "eval.cam_samples=4",
-                        "log.progress=false", "tracking=off"));
+        Comparison comparison = tinyFolderComparison(data, "tracking=off");
         comparison.check(List.of("baseline"));
         comparison.run(out, List.of("baseline"));
         Map<String, Object> json = new ObjectMapper().readValue(out.resolve(Comparison.JSON).toFile(), Map.class);
@@ -46,6 +36,22 @@ class FolderComparisonTest {
         double accuracy = ((Number) ((Map<String, Object>) heads.get("label")).get("accuracy")).doubleValue();
         assertTrue(accuracy >= 0 && accuracy <= 100, "test accuracy " + accuracy);
         assertTrue(Files.isRegularFile(out.resolve(Comparison.MARKDOWN)));
+    }
+
+    /** experiments/folder-example on a tiny generated data set in {@code data}, one epoch, plus {@code extra} overrides. */
+    static Comparison tinyFolderComparison(Path data, String... extra) throws Exception {
+        for (String split : List.of("train", "test")) {
+            for (int i = 0; i < (split.equals("train") ? 8 : 4); i++) {
+                square(data.resolve(split + "/a/" + i + ".png"), 40);
+                square(data.resolve(split + "/b/" + i + ".png"), 200);
+            }
+        }
+        Path experiment = ROOT.resolve("experiments/folder-example/experiment.conf");
+        List<String> overrides = new java.util.ArrayList<>(List.of("dataset.root=" + data.resolve("train"),
+                "dataset.test_root=" + data.resolve("test"), "dataset.image_shape=[1,16,16]", "epochs=1", "batch_size=4",
+                "eval_batch_size=4", "eval.cam_samples=4", "log.progress=false"));
+        overrides.addAll(List.of(extra));
+        return new Comparison(new ConfigComposer(SearchPath.forPrimary(experiment, ROOT.resolve("configs"))), experiment, overrides);
     }
 
     /** A 16x16 grey image of one shade with a bright square in the middle. */

@@ -17,26 +17,48 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code @RegisterExtension static final MlflowServerExtension SERVER = new MlflowServerExtension();}</pre>
  *
- * A missing venv fails the class (it does not skip it): run {@code scripts/install-mlflow.sh}.
+ * The server is MLflow 3 from {@code .venv/mlflow}; {@code new MlflowServerExtension(MlflowServer.VENV_2)}
+ * gives the 2.x server of {@code .venv/mlflow2}. A missing venv fails the class (it does not skip
+ * it): run {@code scripts/install-mlflow.sh} (and {@code scripts/install-mlflow.sh 2}).
  */
 public final class MlflowServerExtension implements BeforeAllCallback, AfterAllCallback {
+  private final String venv;
+  private Path executable;
   private Path dir;
   private MlflowServer server;
   private int port;
+
+  public MlflowServerExtension() {
+    this(MlflowServer.VENV);
+  }
+
+  public MlflowServerExtension(String venv) {
+    this.venv = venv;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     quietHttpLogs();
     try {
-      MlflowServer.findExecutable();
+      executable = MlflowServer.findExecutable(venv);
     } catch (IllegalStateException e) {
       throw new IllegalStateException(
           "The MLflow tracking tests need a real server: run scripts/install-mlflow.sh ("
               + e.getMessage() + ")", e);
     }
     dir = Files.createTempDirectory("spotlight-mlflow-");
-    server = MlflowServer.start(dir);
+    server = MlflowServer.start(executable, dir, MlflowServer.freePort());
     port = server.port();
+    warmUp();
+  }
+
+  /**
+   * The first tracking request of a fresh server is slow (MLflow 3 imports and sets up its
+   * stores lazily: seconds on a busy machine); made here, it is not charged to the first test's
+   * {@code startRun}, which waits only a few seconds for the run id.
+   */
+  private void warmUp() {
+    rest().get("/api/2.0/mlflow/experiments/search?max_results=1");
   }
 
   @Override
@@ -54,6 +76,11 @@ public final class MlflowServerExtension implements BeforeAllCallback, AfterAllC
   /** The tracking URI, {@code http://127.0.0.1:<port>}. */
   public String uri() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The venv the server runs from ({@link MlflowServer#VENV} or {@link MlflowServer#VENV_2}). */
+  public String venv() {
+    return venv;
   }
 
   public MlflowServer server() {
@@ -75,7 +102,7 @@ public final class MlflowServerExtension implements BeforeAllCallback, AfterAllC
   }
 
   public void restart() {
-    server = MlflowServer.start(dir, port);
+    server = MlflowServer.start(executable, dir, port);
   }
 
   /** Makes sure the server runs (after a test that stopped it). */

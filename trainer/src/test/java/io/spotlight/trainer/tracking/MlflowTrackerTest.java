@@ -110,7 +110,7 @@ class MlflowTrackerTest {
       BufferedImage image = TestImages.decode(rest.download(runId, file));
       if (parsed.thumbnail()) {
         thumbnails++;
-        assertTrue(Math.max(image.getWidth(), image.getHeight()) <= 256, file);
+        assertTrue(Math.max(image.getWidth(), image.getHeight()) <= Thumbnails.MAX_SIDE, file);
         assertTrue(files.contains(file.replace("+compressed.png", ".png")), "thumbnail of nothing");
       } else {
         stepsByKey.computeIfAbsent(parsed.key(), k -> new TreeSet<>()).add(parsed.step());

@@ -60,12 +60,12 @@ class NamesAndPathsTest {
   }
 
   @Test
-  void thumbnailsAreAtMost256OnTheLongestSide() throws Exception {
-    var big = TestImages.decode(Thumbnails.of(TestImages.png(1000, 400, 0)));
-    assertEquals(256, big.getWidth());
-    assertEquals(102, big.getHeight());
-    byte[] small = TestImages.png(100, 50, 0);
-    assertEquals(small, Thumbnails.of(small), "a small image is its own thumbnail");
+  void thumbnailsAreAtMost512OnTheLongestSide() throws Exception {
+    var big = TestImages.decode(Thumbnails.of(TestImages.png(2000, 800, 0)));
+    assertEquals(512, big.getWidth());
+    assertEquals(205, big.getHeight());
+    byte[] card = TestImages.png(364, 338, 0); // a CAM card of 6 Fashion-MNIST probes
+    assertEquals(card, Thumbnails.of(card), "a card is its own thumbnail");
   }
 
   @Test

@@ -158,6 +158,26 @@ class TrackerBadInputTest {
   }
 
   @Test
+  void aServerOfAnotherRestVersionIsNamedWithItsVersion() throws IOException {
+    for (String version : List.of("1.30.1", "4.0.0")) {
+      FakeServer.Answer notHere = new FakeServer.Answer(404, "<!doctype html><title>404 Not Found</title>");
+      try (FakeServer server = new FakeServer(x -> x.getRequestURI().getPath().equals("/version")
+              ? new FakeServer.Answer(200, version) : notHere);
+          CapturedLogs logs = new CapturedLogs();
+          MlflowTracker tracker = MlflowTracker.create(server.uri(), runDir.resolve(version), quick())) {
+        tracker.startRun("versions", "r", Map.of());
+        train(tracker, 10);
+        String problem = tracker.problem().orElseThrow();
+        assertTrue(problem.contains("does not serve MLflow's REST API 2.0"), problem);
+        assertTrue(problem.contains("reports MLflow version " + version), problem);
+        assertTrue(problem.contains("2.x and 3.x"), problem);
+        assertEquals(1, server.requests.stream().filter(r -> r.contains("experiments/search")).count(),
+            "a server of another REST version is asked once, not retried: " + server.requests);
+      }
+    }
+  }
+
+  @Test
   void aBlankOrOverlongExperimentNameIsAProgrammingError() {
     try (MlflowTracker tracker = MlflowTracker.create("http://127.0.0.1:9", runDir, quick())) {
       IllegalArgumentException blank =
