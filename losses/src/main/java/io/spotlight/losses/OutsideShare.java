@@ -29,13 +29,28 @@ public final class OutsideShare implements MapPenalty {
     static final int FLOOR_BOUND = 100;
 
     private final Mass mass;
+    private final double floor;
 
     public OutsideShare() {
         this(Mass.RELU);
     }
 
     public OutsideShare(Mass mass) {
+        this(mass, FLOOR);
+    }
+
+    private OutsideShare(Mass mass, double floor) {
         this.mass = mass;
+        this.floor = floor;
+    }
+
+    /**
+     * The plain share, outside / mass, for measuring ({@code cam_outside_share}) rather than
+     * training: a measurement has no gradient to keep bounded, and stays comparable with earlier
+     * records.
+     */
+    public static OutsideShare unfloored() {
+        return new OutsideShare(Mass.RELU, 0);
     }
 
     @Override
@@ -48,11 +63,14 @@ public final class OutsideShare implements MapPenalty {
         NDArray m = mass == Mass.RELU ? CamMaps.relu(map) : map.abs();
         NDArray outside = m.mul(masks.forbiddenAtMap()).sum(new int[] {1, 2});
         NDArray total = m.sum(new int[] {1, 2});
+        if (floor == 0) {
+            return outside.div(total.add(CamMaps.EPS));
+        }
         int groups = masks.groups();
         // mean mass over the annotated samples only, so that unannotated ones still contribute nothing
         NDArray has = masks.hasMask().reshape(groups, -1);
         NDArray mean = total.reshape(groups, -1).mul(has).sum(new int[] {1}, true).div(has.sum(new int[] {1}, true).maximum(1));
-        NDArray floor = mean.mul(FLOOR).broadcast(groups, total.getShape().get(0) / groups).reshape(-1);
-        return outside.div(total.add(floor).add(CamMaps.EPS));
+        NDArray floored = mean.mul(floor).broadcast(groups, total.getShape().get(0) / groups).reshape(-1);
+        return outside.div(total.add(floored).add(CamMaps.EPS));
     }
 }

@@ -78,7 +78,7 @@ public final class Evaluation {
                 NDArray map = r.map(h.name(), layer);
                 NDArray has = b.hasMask(h.name());
                 RegionMasks masks = RegionMasks.fit(b.allowedMask(h.name()), has, map, 0, "mask of head '" + h.name() + "'");
-                NDArray share = new OutsideShare().perSample(map, masks).mul(masks.hasMask());
+                NDArray share = OutsideShare.unfloored().perSample(map, masks).mul(masks.hasMask());
                 add(sums, "cam_outside_share/" + h.name(), share.sum(), masks.hasMask().sum());
                 if (sideBySide) {
                     NDArray mass = CamMaps.relu(map);

@@ -237,7 +237,8 @@ class BadInputCatalogueTest {
             assertTrue(Double.isFinite(number(s, "loss")));
             max = Math.max(max, p);
         }
-        assertEquals(1.0, max, 1e-6);
+        // everything forbidden: outside = mass, so the floored share is 1 / (1 + FLOOR)
+        assertEquals(1 / (1 + io.spotlight.losses.OutsideShare.FLOOR), max, 1e-4);
     }
 
     @Test

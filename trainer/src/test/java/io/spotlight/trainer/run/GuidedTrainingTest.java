@@ -60,7 +60,7 @@ class GuidedTrainingTest {
         // where the time went: every phase measured, together no more than the run's wall time
         @SuppressWarnings("unchecked")
         Map<String, Double> time = (Map<String, Double>) summary.get("time_seconds");
-        assertEquals(List.of("data_wait", "step", "step_listeners", "evaluation", "epoch_listeners"), List.copyOf(time.keySet()));
+        assertEquals(List.of("data_wait", "step", "step_listeners", "evaluation", "map_metrics", "epoch_listeners"), List.copyOf(time.keySet()));
         double total = time.values().stream().mapToDouble(Double::doubleValue).sum();
         assertTrue(time.get("step") > 0 && time.get("evaluation") > 0, time.toString());
         assertTrue(total <= ((Number) summary.get("wall_seconds")).doubleValue(), time + " vs " + summary.get("wall_seconds"));

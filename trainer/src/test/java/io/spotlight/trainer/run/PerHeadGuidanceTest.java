@@ -101,7 +101,7 @@ class PerHeadGuidanceTest {
         // the end-of-epoch snapshot: input, left, right and the default combined(mean) column
         BufferedImage snapshot;
         try (var pngs = Files.list(dir.resolve(RunFilesListener.SNAPSHOTS))) {
-            Path last = pngs.filter(p -> p.toString().endsWith(".png")).sorted().reduce((a, b) -> b).orElseThrow();
+            Path last = pngs.filter(p -> p.getFileName().toString().startsWith("cams-step") && p.toString().endsWith(".png")).sorted().reduce((a, b) -> b).orElseThrow();
             snapshot = ImageIO.read(last.toFile());
         }
         assertEquals(CamGrid.GAP + 4 * (56 * 4 + CamGrid.GAP), snapshot.getWidth());
