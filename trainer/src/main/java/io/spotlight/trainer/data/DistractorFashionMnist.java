@@ -45,16 +45,6 @@ public final class DistractorFashionMnist extends ShortcutFashionMnist {
     }
 
     @Override
-    protected int garmentTop() {
-        return 0;
-    }
-
-    @Override
-    protected int garmentLeft() {
-        return 0;
-    }
-
-    @Override
     protected void drawShortcut(Canvas c, int codedClass) {
         long pick = c.random().nextLong() >>> 1; // drawn whatever the class, see the superclass
         c.forbid(0, SIDE, SIDE, SIDE);

@@ -42,16 +42,6 @@ public final class LogoFashionMnist extends ShortcutFashionMnist {
     }
 
     @Override
-    protected int garmentTop() {
-        return 0;
-    }
-
-    @Override
-    protected int garmentLeft() {
-        return 0;
-    }
-
-    @Override
     protected void drawShortcut(Canvas c, int codedClass) {
         int edge = c.random().nextInt(4);
         int offset = c.random().nextInt(SIDE - SIZE + 1);

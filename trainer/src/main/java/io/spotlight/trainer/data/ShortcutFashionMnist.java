@@ -77,11 +77,15 @@ public abstract class ShortcutFashionMnist extends FashionMnistBasedDataset {
     /** @return the canvas width */
     protected abstract int width();
 
-    /** @return the row of the canvas where the garment's row 0 goes */
-    protected abstract int garmentTop();
+    /** @return the row of the canvas where the garment's row 0 goes (default 0) */
+    protected int garmentTop() {
+        return 0;
+    }
 
-    /** @return the column of the canvas where the garment's column 0 goes */
-    protected abstract int garmentLeft();
+    /** @return the column of the canvas where the garment's column 0 goes (default 0) */
+    protected int garmentLeft() {
+        return 0;
+    }
 
     /**
      * Draws the shortcut coding {@code codedClass} (not drawn if it is −1) and forbids its region.
