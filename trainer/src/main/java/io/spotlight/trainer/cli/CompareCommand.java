@@ -5,8 +5,6 @@ import io.spotlight.trainer.launch.Launcher;
 import io.spotlight.trainer.launch.Launches;
 import io.spotlight.trainer.config.ConfigComposer;
 import io.spotlight.trainer.config.RunDirectories;
-import io.spotlight.trainer.config.SearchPath;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -36,13 +34,13 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = Home.get();
-        Path path = experiment.isAbsolute() ? experiment : home.resolve(experiment);
-        Path primary = Files.isDirectory(path) ? path.resolve("experiment.conf") : path;
-        ConfigComposer composer = new ConfigComposer(SearchPath.forPrimary(primary, home.resolve("configs")));
+        ExperimentPath e = ExperimentPath.of(experiment);
+        Path primary = e.primary();
+        ConfigComposer composer = e.composer();
         Comparison comparison = new Comparison(composer, primary, overrides);
         comparison.check(only); // config mistakes fail here, before an output directory exists
         Launcher launcher = Launches.of(composer.compose(primary, overrides).cfg());
-        String name = primary.getParent().getFileName().toString();
+        String name = e.name();
         Path out = RunDirectories.createUnique(home.resolve("outputs").resolve("compare")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm-ss"))  + "_" + name));
         return comparison.launch(out, only, launcher, !noWait);

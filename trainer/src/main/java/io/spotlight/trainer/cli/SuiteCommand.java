@@ -2,10 +2,8 @@ package io.spotlight.trainer.cli;
 
 import io.spotlight.trainer.config.ConfigComposer;
 import io.spotlight.trainer.config.RunDirectories;
-import io.spotlight.trainer.config.SearchPath;
 import io.spotlight.trainer.suite.Suite;
 import io.spotlight.trainer.suite.SuiteReport;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -41,12 +39,12 @@ public final class SuiteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = Home.get();
-        Path path = experiment.isAbsolute() ? experiment : home.resolve(experiment);
-        Path primary = Files.isDirectory(path) ? path.resolve("experiment.conf") : path;
-        ConfigComposer composer = new ConfigComposer(SearchPath.forPrimary(primary, home.resolve("configs")));
+        ExperimentPath e = ExperimentPath.of(experiment);
+        Path primary = e.primary();
+        ConfigComposer composer = e.composer();
         Suite suite = new Suite(composer, primary, overrides, kinds, variants, seeds);
         suite.check(); // config mistakes fail here, before an output directory exists
-        String name = primary.getParent().getFileName().toString();
+        String name = e.name();
         Path dir = out != null ? (out.isAbsolute() ? out : home.resolve(out))
                 : RunDirectories.createUnique(home.resolve("outputs").resolve("suite")
                         .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm-ss")) + "_" + name));
