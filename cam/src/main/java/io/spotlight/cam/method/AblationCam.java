@@ -16,34 +16,18 @@ import java.util.List;
  * minimum is not 0, which Spotlight does not). One forward pass per channel, in batches of {@link
  * #batchSize()}.
  */
-public final class AblationCam extends CamMethod {
-    private final int batchSize;
-
+public final class AblationCam extends RescoringCam {
     public AblationCam() {
         this(64);
     }
 
     public AblationCam(int batchSize) {
-        this.batchSize = batchSize;
-    }
-
-    public int batchSize() {
-        return batchSize;
+        super(batchSize);
     }
 
     @Override
     public String name() {
         return "ablationcam";
-    }
-
-    @Override
-    public boolean usesGradients() {
-        return false;
-    }
-
-    @Override
-    public boolean isDifferentiable() {
-        return false;
     }
 
     @Override
@@ -60,8 +44,8 @@ public final class AblationCam extends CamMethod {
             NDArray xi = x.get(new NDIndex("{}:{}", i, i + 1));
             NDArray cls = c.classes().get(new NDIndex("{}:{}", i, i + 1));
             NDList scores = new NDList();
-            for (long start = 0; start < k; start += batchSize) {
-                long n = Math.min(k, start + batchSize) - start;
+            for (long start = 0; start < k; start += batchSize()) {
+                long n = Math.min(k, start + batchSize()) - start;
                 // row j keeps every channel but start + j
                 float[] kept = new float[(int) (n * k)];
                 java.util.Arrays.fill(kept, 1);

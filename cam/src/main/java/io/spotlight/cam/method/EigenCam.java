@@ -6,20 +6,10 @@ import ai.djl.ndarray.NDArray;
  * Eigen-CAM (Muhammad and Yeasin 2020): the activations projected on their first principal
  * component; class-agnostic, no gradients, post hoc only (the component comes from the host).
  */
-public final class EigenCam extends CamMethod {
+public final class EigenCam extends GradientFreeCam {
     @Override
     public String name() {
         return "eigencam";
-    }
-
-    @Override
-    public boolean usesGradients() {
-        return false;
-    }
-
-    @Override
-    public boolean isDifferentiable() {
-        return false;
     }
 
     @Override

@@ -15,35 +15,19 @@ import java.util.List;
  * channels, is the channel's weight. Masked inputs run through the model in batches of {@link
  * #batchSize()}.
  */
-public final class ScoreCam extends CamMethod {
+public final class ScoreCam extends RescoringCam {
     private static final double EPS = 1e-8;
-    private final int batchSize;
-
     public ScoreCam() {
         this(64);
     }
 
     public ScoreCam(int batchSize) {
-        this.batchSize = batchSize;
-    }
-
-    public int batchSize() {
-        return batchSize;
+        super(batchSize);
     }
 
     @Override
     public String name() {
         return "scorecam";
-    }
-
-    @Override
-    public boolean usesGradients() {
-        return false;
-    }
-
-    @Override
-    public boolean isDifferentiable() {
-        return false;
     }
 
     @Override
@@ -66,8 +50,8 @@ public final class ScoreCam extends CamMethod {
             NDArray xi = x.get(new NDIndex("{}:{}", i, i + 1)); // [1, C, H, W]
             NDArray cls = c.classes().get(new NDIndex("{}:{}", i, i + 1));
             List<NDArray> scores = new ArrayList<>();
-            for (long start = 0; start < k; start += batchSize) {
-                long stop = Math.min(k, start + batchSize);
+            for (long start = 0; start < k; start += batchSize()) {
+                long stop = Math.min(k, start + batchSize());
                 NDArray m = masks.get(new NDIndex("{},{}:{}", i, start, stop)).expandDims(1); // [n,1,H,W]
                 NDArray masked = xi.mul(m);
                 scores.add(c.rescore().apply(masked, cls.repeat(0, stop - start)));
