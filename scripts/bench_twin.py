@@ -3,7 +3,8 @@
 The same networks (the small CNN; ResNet-18 as DJL's ResNetV1 builds it), shapes, Adam and
 guided step as the Java benchmark, written the way a PyTorch user would write them:
 torch.autograd.grad (create_graph=True where the variant is exact), the same outside_share
-penalty, one backward. Amortisation as in Spotlight: guide every k-th step with the penalty
+penalty (or, for the counterfactual variant, a second forward of the swapped batch and the KL),
+one backward. Amortisation as in Spotlight: guide every k-th step with the penalty
 times k, optionally on the first S samples of the batch.
 
 Protocol: one JSON case per line on stdin; for each, one line `RESULT {json}` on stdout with the
@@ -87,6 +88,16 @@ def forbidden_at(forbidden, size, dilation):
     return F.max_pool2d(forbidden, f + 2 * dilation, f, dilation)[:, 0]
 
 
+def counterfactual(x, forbidden):
+    """Spotlight's CounterfactualConsistency: each sample's forbidden region from the next sample."""
+    return x * (1 - forbidden) + torch.roll(x, -1, 0) * forbidden
+
+
+def kl(z, z_cf):
+    lp, lq = F.log_softmax(z, 1), F.log_softmax(z_cf, 1)
+    return (lp.exp() * (lp - lq)).sum(1).mean()
+
+
 def outside_share(cam, forbidden):
     m = F.relu(cam)
     return ((m * forbidden).sum((1, 2)) / (m.sum((1, 2)) + 1e-12)).mean()
@@ -110,6 +121,7 @@ class Case:
         self.forbidden = forbidden
         self.exact = spec["mode"] == "exact"
         self.at_conv1 = spec["layer_kind"] == "conv1"
+        self.counterfactual = spec.get("penalty") == "counterfactual"
         self.every = spec["every"]
         self.sub = spec["sub_batch"]
         self.step_count = 0
@@ -125,7 +137,11 @@ class Case:
                 x, ys, forbidden = x[:self.sub], [y[:self.sub] for y in ys], forbidden[:self.sub]
                 a1, views, logits = self.model(x)
             penalty = 0
-            for h, (z, y) in enumerate(zip(logits, ys)):
+            if self.counterfactual:
+                # one forward of the swapped batch serves every head; KL through both forwards
+                _, _, logits_cf = self.model(counterfactual(x, forbidden))
+                penalty = sum(kl(z, z_cf) for z, z_cf in zip(logits, logits_cf))
+            for h, (z, y) in enumerate(zip(logits, ys) if not self.counterfactual else []):
                 score = F.log_softmax(z, 1).gather(1, y[:, None]).sum()
                 a = a1 if self.at_conv1 else views[h]
                 g, = torch.autograd.grad(score, a, create_graph=self.exact, retain_graph=True)

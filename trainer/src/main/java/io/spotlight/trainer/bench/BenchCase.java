@@ -26,12 +26,16 @@ record BenchCase(BenchCommand.Variant variant, String model, int heads, Amortisa
     StepBench open(ai.djl.Device device) {
         if (model.equals("resnet18")) {
             ModelFactory.BuiltModel resnet = BenchCommand.resnet(heads);
-            return new StepBench(resnet.block(), input(), resnet.layer(variant.resnetAlias()), 1, variant.mode(), amortisation, device);
+            String layer = variant.resnetAlias() == null ? null : resnet.layer(variant.resnetAlias());
+            return new StepBench(resnet.block(), input(), variant.term(layer), amortisation, device);
         }
-        return new StepBench(BenchCommand.smallCnn(heads), input(), variant.smallCnnLayer(), 1, variant.mode(), amortisation, device);
+        return new StepBench(BenchCommand.smallCnn(heads), input(), variant.term(variant.smallCnnLayer()), amortisation, device);
     }
 
     String layer() {
+        if (variant.resnetAlias() == null) {
+            return "input";
+        }
         return model.equals("resnet18") ? BenchCommand.resnet(heads).layer(variant.resnetAlias()) : variant.smallCnnLayer();
     }
 

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.ConfigFactory;
 import io.spotlight.cam.GradientMode;
+import io.spotlight.cam.method.CamMethods;
+import io.spotlight.cam.target.Targets;
 import io.spotlight.cam.model.MultiHeadBlock;
 import io.spotlight.losses.Amortisation;
+import io.spotlight.losses.CounterfactualConsistency;
+import io.spotlight.losses.PenaltyTerm;
 import io.spotlight.trainer.cli.Home;
 import io.spotlight.trainer.config.Cfg;
 import io.spotlight.trainer.config.RunDirectories;
@@ -51,6 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-resnet", description = "skip the ResNet cases")
     boolean noResnet;
 
+    @Option(names = "--variants", split = ",", description = "guided variants to run: hirescam-features, hirescam-conv1,"
+            + " counterfactual (default: all)")
+    List<String> variantNames = new ArrayList<>(List.of("hirescam-features", "hirescam-conv1", "counterfactual"));
+
     @Option(names = "--no-conv1", description = "skip the hirescam-conv1 (exact, second-order) cases")
     boolean noConv1;
 
@@ -72,20 +80,39 @@ public final class BenchCommand implements Callable<Integer> {
     /** The amortisation the bench shows next to the unamortised step (see experiments/bench/RESULTS.md). */
     static final String RECOMMENDED = "4";
 
-    /** A guided variant as the bench runs it: HiResCAM outside_share, label log-probability target. */
-    record Variant(String name, String smallCnnLayer, String resnetAlias, GradientMode mode, String description) {}
+    /**
+     * A guided variant as the bench runs it: HiResCAM outside_share with the label log-probability
+     * target at a layer, or the counterfactual-consistency term (no map, no layer).
+     */
+    record Variant(String name, String smallCnnLayer, String resnetAlias, GradientMode mode, String penalty, String description) {
+        /** The variant's reason term at {@code layer} (the model's name of the variant's layer). */
+        PenaltyTerm term(String layer) {
+            if (penalty.equals(CounterfactualConsistency.NAME)) {
+                return new PenaltyTerm(penalty, penalty, null, null, null, 10, 0, mode, Targets.label());
+            }
+            return new PenaltyTerm("hirescam@" + layer, penalty, CamMethods.byName("hirescam"), layer, null, 1, 1, mode,
+                    Targets.labelLogProbability());
+        }
+    }
 
-    /** configs/guidance/hirescam-features.conf: the default guided variant, on the fast path. */
+    /** configs/guidance/hirescam-features.conf: the previous default, on the fast path. */
     static final Variant FEATURES = new Variant("hirescam-features", "trunk", "features", GradientMode.CONSTANT_WEIGHTS,
-            "HiResCAM outside_share at the trunk output (last conv features), constant channel weights,"
-                    + " label log-probability target: the default guided variant, which reuses the cross-entropy's gradient");
+            "outside_share", "HiResCAM outside_share at the trunk output (last conv features), constant channel weights,"
+                    + " label log-probability target, which reuses the cross-entropy's gradient");
     /** configs/guidance/hirescam-conv1.conf: exact second-order gradients at the first convolution. */
-    static final Variant CONV1 = new Variant("hirescam-conv1", "trunk/0", "stem", GradientMode.EXACT,
+    static final Variant CONV1 = new Variant("hirescam-conv1", "trunk/0", "stem", GradientMode.EXACT, "outside_share",
             "HiResCAM outside_share at the first convolution, exact second-order gradients, label log-probability target");
+    /** configs/guidance/recommended.conf: counterfactual consistency (one extra forward of the swapped batch). */
+    static final Variant COUNTERFACTUAL = new Variant("counterfactual", null, null, GradientMode.EXACT,
+            CounterfactualConsistency.NAME, "counterfactual consistency: KL between the predictions on the batch and on the"
+                    + " batch with each forbidden region taken from the next sample (the recommended variant's term)");
+
+    static final List<Variant> VARIANTS = List.of(FEATURES, CONV1, COUNTERFACTUAL);
 
     static Variant variant(String name) {
-        return List.of(FEATURES, CONV1).stream().filter(v -> v.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown bench variant " + name));
+        return VARIANTS.stream().filter(v -> v.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown bench variant '" + name + "' (expected one of "
+                        + VARIANTS.stream().map(Variant::name).toList() + ")"));
     }
 
     @Override
@@ -99,7 +126,18 @@ public final class BenchCommand implements Callable<Integer> {
         for (String a : amortise) {
             settings.add(BenchCase.parseAmortisation(a));
         }
-        List<Variant> variants = noConv1 ? List.of(FEATURES) : List.of(FEATURES, CONV1);
+        List<Variant> variants = new ArrayList<>();
+        for (String name : variantNames) {
+            Variant v;
+            try {
+                v = variant(name.strip());
+            } catch (IllegalArgumentException e) {
+                throw new io.spotlight.trainer.config.SpotlightConfigError("--variants: " + e.getMessage());
+            }
+            if (!(noConv1 && v == CONV1)) {
+                variants.add(v);
+            }
+        }
         List<BenchCase> plan = new ArrayList<>();
         for (Amortisation a : settings) {
             for (Variant v : variants) {

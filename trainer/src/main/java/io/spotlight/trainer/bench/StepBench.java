@@ -10,11 +10,8 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
-import io.spotlight.cam.GradientMode;
-import io.spotlight.cam.method.CamMethods;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.model.MultiHeadBlock;
-import io.spotlight.cam.target.Targets;
 import io.spotlight.losses.Amortisation;
 import io.spotlight.losses.GuidedLoss;
 import io.spotlight.losses.PenaltyTerm;
@@ -53,17 +50,11 @@ final class StepBench implements AutoCloseable {
     /** Guided steps taken so far: the global step that the amortisation's schedule counts. */
     private long guidedSteps;
 
-    StepBench(MultiHeadBlock block, Shape input, String layer, int dilation, GradientMode mode) {
-        this(block, input, layer, dilation, mode, Amortisation.NONE);
-    }
-
-    StepBench(MultiHeadBlock block, Shape input, String layer, int dilation, GradientMode mode, Amortisation amortisation) {
-        this(block, input, layer, dilation, mode, amortisation, ai.djl.Device.cpu());
-    }
-
-    /** @param device where the parameters, the batch and so every array of a step live */
-    StepBench(MultiHeadBlock block, Shape input, String layer, int dilation, GradientMode mode, Amortisation amortisation,
-            ai.djl.Device device) {
+    /**
+     * @param term the guided variant's reason term (built by {@link BenchCommand.Variant#term})
+     * @param device where the parameters, the batch and so every array of a step live
+     */
+    StepBench(MultiHeadBlock block, Shape input, PenaltyTerm term, Amortisation amortisation, ai.djl.Device device) {
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         this.amortisation = amortisation;
         this.block = block;
@@ -72,8 +63,6 @@ final class StepBench implements AutoCloseable {
         this.model = CamModel.of(block);
         this.ps = new ParameterStore(manager, false);
         this.baseline = new GuidedLoss(model, List.of(), false);
-        PenaltyTerm term = new PenaltyTerm("hirescam@" + layer, "outside_share", CamMethods.byName("hirescam"), layer,
-                null, 1, dilation, mode, Targets.labelLogProbability());
         this.guided = new GuidedLoss(model, List.of(term), false, amortisation);
         long b = input.get(0);
         this.x = manager.randomUniform(0, 1, input);

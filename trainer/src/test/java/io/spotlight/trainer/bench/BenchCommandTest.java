@@ -38,7 +38,7 @@ class BenchCommandTest {
         Path json = Path.of(lines[lines.length - 1].trim());
         assertTrue(json.startsWith(home) && json.endsWith("bench.json"), json.toString());
         JsonNode cases = new ObjectMapper().readTree(json.toFile()).get("cases");
-        assertEquals(6, cases.size(), "1, 2 and 4 heads for each of the two guided variants");
+        assertEquals(9, cases.size(), "1, 2 and 4 heads for each of the three guided variants");
         for (JsonNode c : cases) {
             for (String key : new String[] {"guided", "layer", "mode", "model", "heads", "batch", "baseline_ms", "guided_ms", "ratio"}) {
                 assertTrue(c.has(key), key);
@@ -56,7 +56,21 @@ class BenchCommandTest {
             assertEquals("hirescam-conv1", cases.get(i + 3).get("guided").asText());
             assertTrue(!cases.get(i + 3).get("fast_path").asBoolean(), cases.get(i + 3).toString());
             assertEquals("exact", cases.get(i + 3).get("mode").asText());
+            assertEquals("counterfactual", cases.get(i + 6).get("guided").asText());
+            assertEquals("input", cases.get(i + 6).get("layer").asText(), "the counterfactual term has no map layer");
+            assertTrue(!cases.get(i + 6).get("fast_path").asBoolean(), cases.get(i + 6).toString());
         }
+    }
+
+    @Test
+    void anUnknownVariantIsAnErrorNamingIt() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        int code = cli.execute("--variants", "hirescam-conv1,gradcam-magic", "--steps", "1");
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(code != 0, "exit code " + code);
+        assertTrue(message.contains("'gradcam-magic'") && message.contains("counterfactual"), message);
     }
 
     @Test
