@@ -108,5 +108,7 @@ class CamBadInputTest {
         assertMessage(() -> compute(CamRequest.builder().layer("left/0").heads(List.of("left")), labels),
                 "'left/0'", "[batch, channels, height, width]");
         assertMessage(() -> CamMethods.byName("gradcam3"), "'gradcam3'", "hirescam");
+        // a whole-model method asked for where one layer's method is expected (a penalty, a snapshot)
+        assertMessage(() -> CamMethods.byName("fullgrad"), "'fullgrad' reads the whole model", "only explain --method", "hirescam");
     }
 }

@@ -9,6 +9,12 @@ public final class CamMethods {
             List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam", "hirescam-abs", "elementwise", "cam", "scorecam", "eigencam",
                     "eigengradcam", "ablationcam");
 
+    /**
+     * Methods that read the whole model instead of weighing one layer's channels (guided
+     * backpropagation, FullGrad): not made here, only {@code explain} offers them.
+     */
+    public static final List<String> WHOLE_MODEL = List.of("guidedbackprop", "guidedgradcam", "fullgrad");
+
     private CamMethods() {}
 
     /** The suffix that adds pytorch-grad-cam's eigen smoothing to any method: {@code gradcam+eigen_smooth}. */
@@ -44,6 +50,10 @@ public final class CamMethods {
             case "ablationcam":
                 return new AblationCam();
             default:
+                if (WHOLE_MODEL.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                    throw new CamException("'" + name + "' reads the whole model, not one layer's channels: only explain --method"
+                            + " offers it; a layer's methods are " + NAMES);
+                }
                 throw new CamException("unknown CAM method '" + name + "'; expected one of " + NAMES
                         + ", optionally with " + EIGEN_SMOOTH);
         }

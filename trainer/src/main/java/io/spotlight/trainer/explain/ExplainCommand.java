@@ -24,7 +24,7 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--method", defaultValue = ExplainOptions.DEFAULT_METHOD,
             description = "gradcam, gradcam++, xgradcam, layercam, hirescam, cam, scorecam, eigencam, eigengradcam, ablationcam,"
-                    + " guidedbackprop or guidedgradcam (default: ${DEFAULT-VALUE})")
+                    + " guidedbackprop, guidedgradcam or fullgrad (default: ${DEFAULT-VALUE})")
     String method;
 
     @Option(names = "--eigen-smooth", description = "project the weighted activations on their first principal component"
@@ -40,7 +40,8 @@ public final class ExplainCommand implements Callable<Integer> {
     String target;
 
     @Option(names = "--layer", description = "layer alias (conv1) or path (trunk/3), or several separated by commas"
-            + " (combined as pytorch-grad-cam does: per-layer min-max, mean); default: the run's snapshot.layer")
+            + " (combined as pytorch-grad-cam does: per-layer min-max, mean); default: the run's snapshot.layer;"
+            + " with fullgrad: the Conv2d/BatchNorm layers whose bias terms are used (default: all)")
     String layer;
 
     @Option(names = "--colormap", defaultValue = ExplainOptions.DEFAULT_COLORMAP,

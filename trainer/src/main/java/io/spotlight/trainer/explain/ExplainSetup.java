@@ -3,6 +3,7 @@ package io.spotlight.trainer.explain;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import io.spotlight.cam.CamException;
+import io.spotlight.cam.fullgrad.FullGrad;
 import io.spotlight.cam.map.HeadCombiner;
 import io.spotlight.cam.method.CamMethod;
 import io.spotlight.cam.method.CamMethods;
@@ -35,6 +36,11 @@ final class ExplainSetup {
     /** {@code guidedbackprop} or {@code guidedgradcam}, or null for a CAM method. */
     final String guided;
     static final List<String> GUIDED = List.of("guidedbackprop", "guidedgradcam");
+    /**
+     * FullGrad over every bias layer, or over those of {@code --layer}; null for other methods. Its
+     * maps are made beside a Grad-CAM pass at the run's snapshot layer, like guided backpropagation's.
+     */
+    final FullGrad fullGrad;
     /** pytorch-grad-cam's aug_smooth ({@link io.spotlight.cam.map.AugSmooth}). */
     final boolean augSmooth;
     final Colormap colormap;
@@ -47,29 +53,39 @@ final class ExplainSetup {
 
     /** True when the maps are made at input resolution from several layers or augmented inputs, not read off one layer. */
     boolean derivedMaps() {
-        return layers.size() > 1 || augSmooth || guided != null;
+        return layers.size() > 1 || augSmooth || guided != null || fullGrad != null;
     }
 
     ExplainSetup(RunModel run, ExplainOptions options, boolean augSmooth) {
         String name = options.method() == null ? ExplainOptions.DEFAULT_METHOD : options.method().trim();
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith(CamMethods.EIGEN_SMOOTH)
+                && CamMethods.WHOLE_MODEL.contains(lower.substring(0, lower.length() - CamMethods.EIGEN_SMOOTH.length()))) {
+            throw new ExplainException("--eigen-smooth projects one layer's weighted activations; "
+                    + name.substring(0, name.length() - CamMethods.EIGEN_SMOOTH.length()) + " has none (drop --eigen-smooth)");
+        }
         this.guided = GUIDED.contains(name) ? name : null;
-        // guided backpropagation reads no layer; its maps are made beside a Grad-CAM pass, which gives
-        // the classes and probabilities (and Guided Grad-CAM's map)
-        this.method = method(guided != null ? "gradcam" : name);
+        boolean fullGradAsked = name.equals(FullGrad.NAME);
+        // guided backpropagation and FullGrad read no single layer; their maps are made beside a
+        // Grad-CAM pass, which gives the classes and probabilities (and Guided Grad-CAM's map)
+        this.method = method(guided != null || fullGradAsked ? "gradcam" : name);
         this.colormap = colormap(options.colormap());
         this.target = target(options.target(), run.heads());
         this.needsLabels = options.target() != null && options.target().trim().equals("label");
         List<String> resolved = new ArrayList<>();
-        for (String l : options.layer() == null ? new String[] {null} : options.layer().split(",")) {
+        // FullGrad's --layer names its bias layers; its Grad-CAM pass stays at the default layer
+        String[] requested = options.layer() == null || fullGradAsked ? new String[] {null} : options.layer().split(",");
+        for (String l : requested) {
             resolved.add(layer(run, l == null ? null : l.trim()));
         }
         this.layers = List.copyOf(resolved);
-        this.layer = String.join(",", layers);
+        this.fullGrad = fullGradAsked ? fullGrad(run, options.layer()) : null;
+        this.layer = fullGrad != null ? String.join(",", fullGrad.layers()) : String.join(",", layers);
         this.augSmooth = augSmooth;
         HeadCombiner c = combine(options.combine());
         if (c != null && derivedMaps() && run.heads().size() > 1) {
             throw new ExplainException("--combine combines one layer's maps; it cannot be used with several layers (--layer "
-                    + layer + "), --aug-smooth or guided backpropagation");
+                    + layer + "), --aug-smooth, guided backpropagation or fullgrad");
         }
         // one head's combination is that head again: no column or row that repeats it
         this.combine = run.heads().size() > 1 ? c : null;
@@ -82,7 +98,30 @@ final class ExplainSetup {
         try {
             return CamMethods.byName(name == null ? ExplainOptions.DEFAULT_METHOD : name);
         } catch (CamException e) {
-            throw new ExplainException("--method: " + e.getMessage() + "; or guidedbackprop, guidedgradcam", e);
+            throw new ExplainException("--method: " + e.getMessage() + "; or guidedbackprop, guidedgradcam, fullgrad", e);
+        }
+    }
+
+    /**
+     * FullGrad over every bias layer, or over the comma list {@code layers} (aliases or paths), each
+     * of which must be a Conv2d with a bias or a BatchNorm.
+     */
+    private static FullGrad fullGrad(RunModel run, String layers) {
+        if (layers == null) {
+            try {
+                return new FullGrad(run.camModel());
+            } catch (CamException e) {
+                throw new ExplainException("--method fullgrad: " + e.getMessage() + " (--layer names them)", e);
+            }
+        }
+        List<String> paths = new ArrayList<>();
+        for (String l : layers.split(",")) {
+            paths.add(layer(run, l.trim()));
+        }
+        try {
+            return new FullGrad(run.camModel(), paths);
+        } catch (CamException e) {
+            throw new ExplainException("--layer " + layers + ": " + e.getMessage(), e);
         }
     }
 

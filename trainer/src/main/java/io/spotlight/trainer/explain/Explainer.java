@@ -8,6 +8,7 @@ import io.spotlight.cam.CamComputer;
 import io.spotlight.cam.CamException;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
+import io.spotlight.cam.fullgrad.FullGrad;
 import io.spotlight.cam.guided.GuidedBackprop;
 import io.spotlight.cam.map.AugSmooth;
 import io.spotlight.cam.map.CamMaps;
@@ -30,6 +31,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Post-hoc explanations of a trained run: for each input image, every head's CAM for its target
@@ -86,7 +88,7 @@ public final class Explainer {
 
     /** The method's name, with guided backpropagation's and the smoothing's. */
     private String methodName() {
-        String name = setup.guided != null ? setup.guided : setup.method.name();
+        String name = setup.guided != null ? setup.guided : setup.fullGrad != null ? FullGrad.NAME : setup.method.name();
         return setup.augSmooth ? name + "+aug_smooth" : name;
     }
 
@@ -105,8 +107,13 @@ public final class Explainer {
         try (NDManager scope = run.model().getNDManager().newSubManager()) {
             NDArray x = scope.zeros(new Shape(1).addAll(s));
             computer.compute(run.parameters(), x, Map.of(), request(false));
+            if (setup.fullGrad != null) {
+                for (String head : run.camModel().headNames()) {
+                    setup.fullGrad.map(run.parameters(), x, head, scope.zeros(new Shape(1), DataType.INT64));
+                }
+            }
         } catch (CamException e) {
-            throw new ExplainException("--method " + setup.method.name() + " at layer '" + setup.layer + "': " + e.getMessage(), e);
+            throw new ExplainException("--method " + methodName() + " at layer '" + setup.layer + "': " + e.getMessage(), e);
         }
     }
 
@@ -231,6 +238,12 @@ public final class Explainer {
                     r.classes(head).toType(DataType.INT64, false));
             return setup.guided.equals("guidedbackprop") ? GuidedBackprop.positiveEvidence(saliency)
                     : GuidedBackprop.guidedCam(saliency, LayerCombination.mean(r, head, setup.layers, h, w));
+        }
+        if (setup.fullGrad != null) {
+            // under --aug-smooth every augmented input explains the original input's class
+            NDArray classes = r.classes(head).toType(DataType.INT64, false);
+            UnaryOperator<NDArray> fullGrad = xi -> setup.fullGrad.map(run.parameters(), xi, head, classes);
+            return setup.augSmooth ? AugSmooth.mean(x, fullGrad) : fullGrad.apply(x);
         }
         if (!setup.augSmooth) {
             return LayerCombination.mean(r, head, setup.layers, h, w);

@@ -130,7 +130,8 @@ class ExplainMetricsTest {
         for (List<String> args : List.of(List.of("--method", "eigencam"), List.of("--method", "eigengradcam"),
                 List.of("--method", "ablationcam", "--layer", "conv2"), List.of("--method", "gradcam", "--eigen-smooth"),
                 List.of("--method", "hirescam", "--aug-smooth"), List.of("--method", "gradcam", "--layer", "conv1,conv2"),
-                List.of("--method", "guidedbackprop"), List.of("--method", "guidedgradcam", "--layer", "conv2"))) {
+                List.of("--method", "guidedbackprop"), List.of("--method", "guidedgradcam", "--layer", "conv2"),
+                List.of("--method", "fullgrad"), List.of("--method", "fullgrad", "--layer", "conv2", "--aug-smooth"))) {
             Path dir = out.resolve(String.join("_", args).replace("-", "").replace(",", "+"));
             List<String> cli = new java.util.ArrayList<>(List.of("explain", "--model", runDir.toString(), "--out", dir.toString(),
                     "--metrics", "deletion_auc", "--images", files.get(0).toString()));
@@ -141,6 +142,25 @@ class ExplainMetricsTest {
             double deletion = new ObjectMapper().readTree(dir.resolve(ExplainMetrics.JSON).toFile()).at("/means/label/deletion_auc").asDouble();
             assertTrue(deletion >= 0 && deletion <= 1, args + ": " + deletion);
         }
+    }
+
+    @Test
+    void fullGradReadsEveryBiasLayerOrTheNamedOnesAndRefusesWhatCannotWork(@TempDir Path out) {
+        ExplainResult all = new Explainer(run, ExplainOptions.defaults().withMethod("fullgrad")).explain(files, out.resolve("all"));
+        assertEquals("fullgrad", all.method());
+        assertEquals("trunk/0,trunk/3", all.layer(), "both convolutions of the small CNN; its heads' Linear biases are not used");
+        assertTrue(all.ok(), all.failureReport());
+        assertEquals("trunk/3", new Explainer(run, ExplainOptions.defaults().withMethod("fullgrad").withLayer("conv2")).layer());
+        ExplainException relu = assertThrows(ExplainException.class,
+                () -> new Explainer(run, ExplainOptions.defaults().withMethod("fullgrad").withLayer("conv1,trunk/1")));
+        assertTrue(relu.getMessage().startsWith("--layer conv1,trunk/1: fullgrad reads layers with a bias")
+                && relu.getMessage().contains("is a LambdaBlock"), relu.getMessage());
+        ExplainException twice = assertThrows(ExplainException.class,
+                () -> new Explainer(run, ExplainOptions.defaults().withMethod("fullgrad").withLayer("conv1,trunk/0")));
+        assertTrue(twice.getMessage().startsWith("--layer conv1,trunk/0: fullgrad: layer 'trunk/0' is named twice"), twice.getMessage());
+        ExplainException eigen = assertThrows(ExplainException.class,
+                () -> new Explainer(run, ExplainOptions.defaults().withMethod("fullgrad+eigen_smooth")));
+        assertTrue(eigen.getMessage().startsWith("--eigen-smooth") && eigen.getMessage().contains("fullgrad"), eigen.getMessage());
     }
 
     @Test
