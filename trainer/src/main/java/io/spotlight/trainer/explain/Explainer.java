@@ -234,10 +234,18 @@ public final class Explainer {
         long h = x.getShape().get(2);
         long w = x.getShape().get(3);
         if (setup.guided != null) {
-            NDArray saliency = new GuidedBackprop(run.camModel()).saliency(run.parameters(), x, head,
-                    r.classes(head).toType(DataType.INT64, false));
-            return setup.guided.equals("guidedbackprop") ? GuidedBackprop.positiveEvidence(saliency)
-                    : GuidedBackprop.guidedCam(saliency, LayerCombination.mean(r, head, setup.layers, h, w));
+            // under --aug-smooth every augmented input explains the original input's class, and
+            // Guided Grad-CAM's Grad-CAM factor is the augmented input's own
+            NDArray classes = r.classes(head).toType(DataType.INT64, false);
+            UnaryOperator<NDArray> guided = xi -> {
+                NDArray saliency = new GuidedBackprop(run.camModel()).saliency(run.parameters(), xi, head, classes);
+                if (setup.guided.equals("guidedbackprop")) {
+                    return GuidedBackprop.positiveEvidence(saliency);
+                }
+                CamResult ri = xi == x ? r : computer.compute(run.parameters(), xi, setup.needsLabels ? labels : Map.of(), request(true));
+                return GuidedBackprop.guidedCam(saliency, LayerCombination.mean(ri, head, setup.layers, h, w));
+            };
+            return setup.augSmooth ? AugSmooth.mean(x, guided) : guided.apply(x);
         }
         if (setup.fullGrad != null) {
             // under --aug-smooth every augmented input explains the original input's class

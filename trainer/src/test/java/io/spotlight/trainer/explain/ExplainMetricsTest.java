@@ -1,6 +1,7 @@
 package io.spotlight.trainer.explain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -127,11 +128,13 @@ class ExplainMetricsTest {
 
     @Test
     void theNewMethodsAndSmoothingRunThroughTheCommandLine(@TempDir Path out) throws Exception {
+        java.util.Map<String, Double> deletionByArgs = new java.util.HashMap<>();
         for (List<String> args : List.of(List.of("--method", "eigencam"), List.of("--method", "eigengradcam"),
                 List.of("--method", "ablationcam", "--layer", "conv2"), List.of("--method", "gradcam", "--eigen-smooth"),
                 List.of("--method", "hirescam", "--aug-smooth"), List.of("--method", "gradcam", "--layer", "conv1,conv2"),
                 List.of("--method", "guidedbackprop"), List.of("--method", "guidedgradcam", "--layer", "conv2"),
-                List.of("--method", "fullgrad"), List.of("--method", "fullgrad", "--layer", "conv2", "--aug-smooth"))) {
+                List.of("--method", "fullgrad"), List.of("--method", "fullgrad", "--layer", "conv2", "--aug-smooth"),
+                List.of("--method", "guidedbackprop", "--aug-smooth"), List.of("--method", "guidedgradcam", "--layer", "conv2", "--aug-smooth"))) {
             Path dir = out.resolve(String.join("_", args).replace("-", "").replace(",", "+"));
             List<String> cli = new java.util.ArrayList<>(List.of("explain", "--model", runDir.toString(), "--out", dir.toString(),
                     "--metrics", "deletion_auc", "--images", files.get(0).toString()));
@@ -141,6 +144,11 @@ class ExplainMetricsTest {
             assertTrue(Files.isRegularFile(dir.resolve("a-grid.png")), String.join(" ", args));
             double deletion = new ObjectMapper().readTree(dir.resolve(ExplainMetrics.JSON).toFile()).at("/means/label/deletion_auc").asDouble();
             assertTrue(deletion >= 0 && deletion <= 1, args + ": " + deletion);
+            deletionByArgs.put(String.join(" ", args), deletion);
+        }
+        // --aug-smooth changes guided backpropagation's and Guided Grad-CAM's maps (it once was skipped)
+        for (String method : List.of("--method guidedbackprop", "--method guidedgradcam --layer conv2")) {
+            assertNotEquals(deletionByArgs.get(method), deletionByArgs.get(method + " --aug-smooth"), method);
         }
     }
 
