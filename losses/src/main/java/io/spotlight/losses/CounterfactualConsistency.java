@@ -17,23 +17,75 @@ import ai.djl.ndarray.NDList;
  * is ~0 while the prediction depends on it (shortcut suite, frame kind: experiments/shortcut-suite/
  * RESULTS.md). Changing the region and comparing predictions measures the dependence itself. The
  * partner is the next sample (a roll of the batch), so a step is deterministic and resumes exactly.
+ *
+ * <p>{@value #PAIR} (the recommended variant) swaps the union of both samples' forbidden regions:
+ * the counterfactual then carries the partner's shortcut where the partner has it (its glyph, its
+ * patch, at its place) and loses its own, which is the randomised test set's situation. With the
+ * own region only, a shortcut at a place that differs between samples (a logo on a random edge) is
+ * merely removed, and the model learns "present vs absent" but not "this shape vs another" (logo
+ * kind: gap 2.1 vs 0.x points; experiments/shortcut-suite/RESULTS.md).
  */
 public final class CounterfactualConsistency {
     public static final String NAME = "counterfactual";
+    /** The penalty name of the pair variant: both samples' forbidden regions come from the partner. */
+    public static final String PAIR = "counterfactual_pair";
+
+    private final boolean pair;
+
+    /** The own-region variant ({@value #NAME}). */
+    public CounterfactualConsistency() {
+        this(false);
+    }
+
+    /** @param pair whether the partner's forbidden region is swapped too ({@value #PAIR}) */
+    public CounterfactualConsistency(boolean pair) {
+        this.pair = pair;
+    }
+
+    /** Whether {@code penalty} names a counterfactual-consistency term. */
+    public static boolean isName(String penalty) {
+        return NAME.equals(penalty) || PAIR.equals(penalty);
+    }
+
+    /** The term of {@code penalty}, one of {@link #isName}. */
+    public static CounterfactualConsistency of(String penalty) {
+        return new CounterfactualConsistency(PAIR.equals(penalty));
+    }
 
     /**
      * @param x the batch [B, C, H, W]
      * @param allowedAtInput [B, H, W], 1 where attention is allowed (the forbidden region dilated)
-     * @return x with each sample's forbidden region taken from the next sample
+     * @param hasMask [B], nonzero for annotated samples: an unannotated partner lends no region
+     * @return x with each sample's forbidden region (and, for the pair variant, its partner's)
+     *     taken from the next sample
      */
-    public NDArray counterfactual(NDArray x, NDArray allowedAtInput) {
+    public NDArray counterfactual(NDArray x, NDArray allowedAtInput, NDArray hasMask) {
         long b = x.getShape().get(0);
         if (b < 2) {
             return x; // no partner: the term is 0 for a batch of one
         }
-        NDArray partner = NDArrays.concat(new NDList(x.get("1:"), x.get(":1")));
-        NDArray allowed = allowedAtInput.expandDims(1).toType(x.getDataType(), false);
-        return x.mul(allowed).add(partner.mul(allowed.neg().add(1)));
+        NDArray partner = roll(x);
+        NDArray allowed = allowedAtInput.toType(x.getDataType(), false);
+        if (pair) {
+            NDArray has = hasMask.toType(x.getDataType(), false).neq(0).toType(x.getDataType(), false)
+                    .reshape(b, 1, 1);
+            NDArray partnerHas = roll(has);
+            // 1 where both the sample and (if annotated) its partner allow attention
+            NDArray partnerAllowed = roll(allowed).mul(partnerHas).add(partnerHas.neg().add(1));
+            allowed = allowed.mul(partnerAllowed);
+        }
+        NDArray keep = allowed.expandDims(1);
+        return x.mul(keep).add(partner.mul(keep.neg().add(1)));
+    }
+
+    /** {@link #counterfactual(NDArray, NDArray, NDArray)} with every sample annotated. */
+    public NDArray counterfactual(NDArray x, NDArray allowedAtInput) {
+        return counterfactual(x, allowedAtInput, x.getManager().ones(new ai.djl.ndarray.types.Shape(x.getShape().get(0))));
+    }
+
+    /** The batch shifted by one: sample i's partner is sample i + 1 (the last one's is the first). */
+    private static NDArray roll(NDArray a) {
+        return NDArrays.concat(new NDList(a.get("1:"), a.get(":1")));
     }
 
     /**

@@ -38,7 +38,6 @@ public final class GuidedLoss {
     private final boolean autoScale;
     private final Map<String, Double> scales = new HashMap<>();
     private final InputGradientPenalty rrr = new InputGradientPenalty();
-    private final CounterfactualConsistency counterfactual = new CounterfactualConsistency();
     /** Fixed by the terms: resolved once, not on every step. */
     private final Map<String, List<PenaltyTerm>> camGroups;
     private final Map<String, MapPenalty> mapPenalties = new HashMap<>();
@@ -294,6 +293,9 @@ public final class GuidedLoss {
                 && has.stream().allMatch(h -> h.getShape().equals(has.get(0).getShape()));
         if (!stack) {
             List<NDArray> perHead = new ArrayList<>();
+            Taps cfTaps = null;
+            NDArray cfMask = null;
+            NDArray cfHas = null;
             for (int i = 0; i < heads.size(); i++) {
                 String what = "mask of head '" + heads.get(i) + "'";
                 NDArray perSample;
@@ -302,9 +304,16 @@ public final class GuidedLoss {
                     perSample = rrr.perSample(outputs.get(heads.get(i)), x, m.forbiddenAtMap());
                 } else if (t.isCounterfactual()) {
                     RegionMasks m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
-                    NDArray other = forward.apply(counterfactual.counterfactual(x, m.allowedAtInput()))
-                            .output(model.headIndex(heads.get(i)));
-                    perSample = counterfactual.perSample(outputs.get(heads.get(i)), other);
+                    CounterfactualConsistency cf = CounterfactualConsistency.of(t.penalty());
+                    // heads given the same mask and flag arrays share the counterfactual batch and so
+                    // its forward: one extra forward per step, whatever the number of heads
+                    if (cfTaps == null || masks.get(i) != cfMask || hasMask.get(heads.get(i)) != cfHas) {
+                        cfMask = masks.get(i);
+                        cfHas = hasMask.get(heads.get(i));
+                        cfTaps = forward.apply(cf.counterfactual(x, m.allowedAtInput(), m.hasMask()));
+                    }
+                    NDArray other = cfTaps.output(model.headIndex(heads.get(i)));
+                    perSample = cf.perSample(outputs.get(heads.get(i)), other);
                 } else {
                     perSample = mapPenalties.get(t.name()).perSample(maps.get(i),
                             RegionMasks.fit(masks.get(i), has.get(i), maps.get(i), t.dilation(), what));

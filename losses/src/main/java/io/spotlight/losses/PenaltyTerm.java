@@ -71,7 +71,7 @@ public record PenaltyTerm(
 
     /** The counterfactual-consistency term ({@link CounterfactualConsistency}): no map, an extra forward. */
     public boolean isCounterfactual() {
-        return CounterfactualConsistency.NAME.equals(penalty);
+        return CounterfactualConsistency.isName(penalty);
     }
 
     /** Whether the term penalises a CAM (and so has a method and a layer); rrr and counterfactual do not. */
@@ -80,7 +80,7 @@ public record PenaltyTerm(
     }
 
     private static boolean needsMap(String penalty) {
-        return !isInputGradient(penalty) && !CounterfactualConsistency.NAME.equals(penalty);
+        return !isInputGradient(penalty) && !CounterfactualConsistency.isName(penalty);
     }
 
     private static boolean isInputGradient(String penalty) {

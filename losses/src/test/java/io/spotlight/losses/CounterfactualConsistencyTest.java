@@ -25,6 +25,22 @@ class CounterfactualConsistencyTest {
     }
 
     @Test
+    void thePairVariantAlsoTakesThePartnersRegionUnlessThePartnerIsUnannotated() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            // three 1x1x3 images; sample 0 forbids pixel 1, sample 1 pixel 2, sample 2 (unannotated) pixel 0
+            NDArray x = m.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, new Shape(3, 1, 1, 3));
+            NDArray allowed = m.create(new float[] {1, 0, 1, 1, 1, 0, 0, 1, 1}, new Shape(3, 1, 3));
+            NDArray has = m.create(new float[] {1, 1, 0});
+            CounterfactualConsistency pair = CounterfactualConsistency.of(CounterfactualConsistency.PAIR);
+            // sample 0: its pixel 1 and its partner's pixel 2 from sample 1; sample 1: only its own
+            // pixel 2 (the partner, sample 2, is unannotated); sample 2: pixels 0 and 1 from sample 0
+            assertArrayEquals(new float[] {1, 5, 6, 4, 5, 9, 1, 2, 9}, pair.counterfactual(x, allowed, has).toFloatArray());
+            // the own-region variant ignores the partner's region
+            assertArrayEquals(new float[] {1, 5, 3, 4, 5, 9, 1, 8, 9}, cf.counterfactual(x, allowed, has).toFloatArray());
+        }
+    }
+
+    @Test
     void klIsZeroForEqualPredictionsAndMatchesTheFormula() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             NDArray z = m.create(new double[] {0, Math.log(3), 1, 1}, new Shape(2, 2)); // p = (1/4, 3/4), (1/2, 1/2)

@@ -86,7 +86,12 @@ class GuidedLossTest {
                 PenaltyTerm.cam("outside_share", "hirescam", "trunk/0", 0.7, 1),
                 PenaltyTerm.cam("rrr_g", "gradcam", "trunk", 0.3, 0),
                 PenaltyTerm.cam("hint", "gradcam", "trunk", 0.2, 0),
-                PenaltyTerm.rrr(0.05, 0));
+                PenaltyTerm.rrr(0.05, 0),
+                // KL through the forward of the batch and of its counterfactual (the recommended term)
+                new PenaltyTerm(CounterfactualConsistency.NAME, CounterfactualConsistency.NAME, null, null, null, 0.5, 0,
+                        io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label()),
+                new PenaltyTerm(CounterfactualConsistency.PAIR, CounterfactualConsistency.PAIR, null, null, null, 0.5, 1,
+                        io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label()));
         for (PenaltyTerm term : terms) {
             GradCheck.Result r = check(new GuidedLoss(model, List.of(term), false));
             System.out.printf("guided loss with %-14s %-18s worst rel. error %.2e over %d coords%n",

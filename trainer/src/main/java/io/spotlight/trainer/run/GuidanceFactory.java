@@ -66,7 +66,7 @@ public final class GuidanceFactory {
             }
             List<String> heads = heads(t, where, model.headNames());
             try {
-                if (penalty.equals(InputGradientPenalty.NAME) || penalty.equals(io.spotlight.losses.CounterfactualConsistency.NAME)) {
+                if (penalty.equals(InputGradientPenalty.NAME) || io.spotlight.losses.CounterfactualConsistency.isName(penalty)) {
                     terms.add(new PenaltyTerm(name, penalty, null, null, heads, lambda, pixels(t, 0), GradientMode.EXACT, Targets.label()));
                     continue;
                 }
