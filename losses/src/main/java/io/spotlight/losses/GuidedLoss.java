@@ -171,6 +171,12 @@ public final class GuidedLoss {
                 }
             }
         }
+        if (gOutputs.isEmpty() && sub && forwardState.isEmpty() && terms.stream().allMatch(PenaltyTerm::isCounterfactual)) {
+            // only the predictions are needed and no layer mixes samples (no batch statistics): the
+            // sub-batch's outputs are the whole batch's first rows, so no second forward of them
+            NDIndex rows = new NDIndex("0:" + samples);
+            outputs.forEach((h, o) -> gOutputs.put(h, o.get(rows)));
+        }
         if (gOutputs.isEmpty()) {
             forwardAll(ps, gx, training, gOutputs);
         }
@@ -243,6 +249,12 @@ public final class GuidedLoss {
     }
 
     /** Each head's array cut to its first {@code n} samples. */
+    /** Whether two heads' masks and flags are the same (the same arrays, or equal contents). */
+    private static boolean sameRegions(NDArray mask, NDArray has, NDArray otherMask, NDArray otherHas) {
+        return (mask == otherMask || mask.getShape().equals(otherMask.getShape()) && mask.contentEquals(otherMask))
+                && (has == otherHas || has.getShape().equals(otherHas.getShape()) && has.contentEquals(otherHas));
+    }
+
     private static Map<String, NDArray> first(Map<String, NDArray> byHead, long n) {
         Map<String, NDArray> out = new HashMap<>();
         NDIndex index = new NDIndex("0:" + n);
@@ -307,9 +319,9 @@ public final class GuidedLoss {
                     CounterfactualConsistency cf = CounterfactualConsistency.of(t.penalty());
                     // heads given the same mask and flag arrays share the counterfactual batch and so
                     // its forward: one extra forward per step, whatever the number of heads
-                    if (cfTaps == null || masks.get(i) != cfMask || hasMask.get(heads.get(i)) != cfHas) {
+                    if (cfTaps == null || !sameRegions(masks.get(i), has.get(i), cfMask, cfHas)) {
                         cfMask = masks.get(i);
-                        cfHas = hasMask.get(heads.get(i));
+                        cfHas = has.get(i);
                         cfTaps = forward.apply(cf.counterfactual(x, m.allowedAtInput(), m.hasMask()));
                     }
                     NDArray other = cfTaps.output(model.headIndex(heads.get(i)));
