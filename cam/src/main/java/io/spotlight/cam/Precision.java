@@ -5,9 +5,9 @@ import java.util.Locale;
 /**
  * The number format of a map's own arithmetic (the method's weights and the weighted channel sum,
  * and their part of the backward). {@link #BF16} rounds the layer's activations and gradients to
- * bfloat16 (8 significant bits, float32's range), computes the map in bfloat16, and hands it back
- * in the activations' type, so the penalty's reductions and everything outside the map keep full
- * precision. The model's forward and the gradients d(score)/dA stay in the model's type: they are
+ * bfloat16 (8 significant bits, float32's range), rounds the weights and the map too, all in the
+ * activations' type (emulated: this DJL build has no bfloat16 tensors, see {@link Bf16}), so the
+ * penalty's reductions and everything outside the map keep full precision. The model's forward and the gradients d(score)/dA stay in the model's type: they are
  * the cross-entropy's own forward and backward (one forward per guided step).
  */
 public enum Precision {
