@@ -28,6 +28,8 @@ import java.util.function.BiFunction;
  * maps come back detached.
  */
 public final class CamComputer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CamComputer.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
     private final CamModel model;
 
     public CamComputer(CamModel model) {
@@ -126,16 +128,42 @@ public final class CamComputer {
                             NDArray logits = model.forwardEdited(ps, inputs, false, layer, edit).get(h).stopGradient();
                             return logits.gather(cls.reshape(-1, 1), 1).reshape(-1);
                         });
-                NDArray weights = method.weights(context);
-                NDArray detached = weights.stopGradient();
-                NDArray map = method.map(constant ? detached : weights, context);
-                perLayer.put(layer.name(), new CamResult.LayerMap(posthoc ? map.stopGradient() : map, detached, a));
+                CamResult.LayerMap m = request.precision() == Precision.BF16
+                        ? halfMap(method, context, constant)
+                        : layerMap(method, context, constant, a);
+                perLayer.put(layer.name(), posthoc ? new CamResult.LayerMap(m.map().stopGradient(), m.weights(), a) : m);
             }
             maps.put(head, perLayer);
         }
         List<String> layerNames = new ArrayList<>();
         pass.layers().forEach(l -> layerNames.add(l.name()));
         return new CamResult(pass.heads(), List.copyOf(layerNames), pass.outputs(), maps, pass.classes());
+    }
+
+    private static CamResult.LayerMap layerMap(CamMethod method, CamContext context, boolean constant, NDArray a) {
+        NDArray weights = method.weights(context);
+        NDArray detached = weights.stopGradient();
+        NDArray map = method.map(constant ? detached : weights, context);
+        return new CamResult.LayerMap(map, detached, a);
+    }
+
+    /**
+     * The map with bfloat16's numerics (see {@link Precision} and {@link Bf16}): activations,
+     * gradients and the method's weights rounded to bfloat16 (CAM's weights come from the head's
+     * float parameters), the map rounded again, all in the activations' type. The roundings pass
+     * the gradient straight through, as a cast's backward does.
+     */
+    private static CamResult.LayerMap halfMap(CamMethod method, CamContext c, boolean constant) {
+        if (!WARNED.getAndSet(true)) {
+            LOG.info("precision = bf16: {}", Bf16.WHY_EMULATED);
+        }
+        NDArray a = c.activations();
+        CamContext half = new CamContext(Bf16.round(a), Bf16.round(c.gradients()), c.classes(), c.head(), c.layer(),
+                c.headBlock(), c.parameters(), c.input(), c.rescore(), c.rescoreEdited());
+        NDArray weights = Bf16.round(method.weights(half));
+        NDArray detached = weights.stopGradient();
+        NDArray map = Bf16.round(method.map(constant ? detached : weights, half));
+        return new CamResult.LayerMap(map, detached, a);
     }
 
     /**

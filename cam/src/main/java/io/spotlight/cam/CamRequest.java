@@ -18,6 +18,7 @@ public final class CamRequest {
     private final Map<String, CamTarget> targets;
     private final GradientMode mode;
     private final boolean training;
+    private final Precision precision;
 
     private CamRequest(Builder b) {
         if (b.layers.isEmpty()) {
@@ -30,6 +31,7 @@ public final class CamRequest {
         this.targets = Map.copyOf(b.targets);
         this.mode = b.mode;
         this.training = b.training;
+        this.precision = b.precision;
     }
 
     public static Builder builder() {
@@ -62,6 +64,11 @@ public final class CamRequest {
         return training;
     }
 
+    /** The number format of the maps' arithmetic (see {@link Precision}). */
+    public Precision precision() {
+        return precision;
+    }
+
     public static final class Builder {
         private final List<String> layers = new ArrayList<>();
         private List<String> heads;
@@ -70,6 +77,7 @@ public final class CamRequest {
         private final Map<String, CamTarget> targets = new HashMap<>();
         private GradientMode mode = GradientMode.EXACT;
         private boolean training = true;
+        private Precision precision = Precision.FP32;
 
         public Builder layer(String layer) {
             layers.add(layer);
@@ -109,6 +117,11 @@ public final class CamRequest {
 
         public Builder training(boolean t) {
             training = t;
+            return this;
+        }
+
+        public Builder precision(Precision p) {
+            precision = p;
             return this;
         }
 

@@ -12,6 +12,7 @@ import io.spotlight.cam.CamComputer;
 import io.spotlight.cam.CamException;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
+import io.spotlight.cam.Precision;
 import io.spotlight.cam.autograd.Autograd;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.model.Taps;
@@ -44,6 +45,7 @@ public final class GuidedLoss {
     /** The fast path, when the terms allow it (see its class); null otherwise. */
     private final ReusedCrossEntropyGradient reuse;
     private final Amortisation amortisation;
+    private final Precision precision;
     /** What a training-mode forward writes besides the graph (BatchNorm running statistics). */
     private final List<ai.djl.nn.Parameter> forwardState = new ArrayList<>();
 
@@ -53,7 +55,14 @@ public final class GuidedLoss {
 
     /** @param amortisation how often and on how many samples the reason terms are computed */
     public GuidedLoss(CamModel model, List<PenaltyTerm> terms, boolean autoScale, Amortisation amortisation) {
+        this(model, terms, autoScale, amortisation, Precision.FP32);
+    }
+
+    /** @param precision the number format of the maps the CAM terms penalise (see {@link Precision}) */
+    public GuidedLoss(CamModel model, List<PenaltyTerm> terms, boolean autoScale, Amortisation amortisation,
+            Precision precision) {
         this.amortisation = amortisation;
+        this.precision = precision;
         for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.block().getParameters()) {
             if (!p.getValue().requiresGradient()) {
                 forwardState.add(p.getValue());
@@ -87,6 +96,10 @@ public final class GuidedLoss {
 
     public Amortisation amortisation() {
         return amortisation;
+    }
+
+    public Precision precision() {
+        return precision;
     }
 
     public List<PenaltyTerm> terms() {
@@ -371,7 +384,7 @@ public final class GuidedLoss {
             }
         }
         return CamRequest.builder().layers(layers).heads(heads).method(first.method()).mode(first.mode())
-                .target(first.target()).training(training).build();
+                .target(first.target()).training(training).precision(precision).build();
     }
 
     /** A head's mean softmax cross-entropy; says which head when the batch has no labels for it. */

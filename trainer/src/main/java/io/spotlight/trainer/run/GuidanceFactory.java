@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigValue;
 import io.spotlight.cam.CamException;
 import io.spotlight.cam.GradientMode;
+import io.spotlight.cam.Precision;
 import io.spotlight.cam.map.ReceptiveField;
 import io.spotlight.cam.method.CamMethod;
 import io.spotlight.cam.method.CamMethods;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /** Reads the {@code guidance} config group into penalty terms, resolving layers and dilations. */
@@ -50,6 +52,22 @@ public final class GuidanceFactory {
         int every = guidance.has("every") ? guidance.getInt("every", 1, 1 << 20) : 1;
         int subBatch = guidance.has("sub_batch") ? guidance.getInt("sub_batch", 0, 1 << 16) : 0;
         return new Amortisation(every, subBatch);
+    }
+
+    /**
+     * The top-level {@code precision} key: {@code fp32} or {@code bf16} (the maps of the CAM terms
+     * in bfloat16, see {@link Precision}); anything else is an error naming the key and both
+     * values. A config without it (saved before it existed, which a resume reads) is fp32.
+     */
+    public static Precision precision(Cfg cfg) {
+        if (!cfg.has("precision")) {
+            return Precision.FP32;
+        }
+        Set<String> allowed = new java.util.LinkedHashSet<>();
+        for (Precision p : Precision.values()) {
+            allowed.add(p.configName());
+        }
+        return Precision.of(cfg.getStringIn("precision", allowed));
     }
 
     private static List<PenaltyTerm> terms(Cfg guidance, ModelFactory.BuiltModel built, CamModel model,

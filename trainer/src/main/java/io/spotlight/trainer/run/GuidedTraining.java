@@ -151,7 +151,7 @@ public final class GuidedTraining {
                 List<PenaltyTerm> terms = GuidanceFactory.terms(cfg.at("guidance"), built, camModel, trainer.getManager(),
                         new long[] {image.get(0), image.get(1), image.get(2)});
                 GuidedLoss loss = new GuidedLoss(camModel, terms, cfg.getBoolean("guidance.auto_scale"),
-                        GuidanceFactory.amortisation(cfg.at("guidance")));
+                        GuidanceFactory.amortisation(cfg.at("guidance")), GuidanceFactory.precision(cfg));
                 if (resume != null) {
                     loss.restoreScales(resume.state().autoScales());
                 }

@@ -28,6 +28,7 @@ public final class RunPreflight {
         ModelFactory.BuiltModel built = ModelFactory.build(cfg.at("model"), heads);
         CamModel model = CamModel.of(built.block());
         GuidanceFactory.check(cfg.at("guidance"), built, model);
+        GuidanceFactory.precision(cfg);
         GuidanceFactory.layer(cfg.getString("snapshot.layer"), "snapshot.layer", built, model);
         try {
             CamMethods.byName(cfg.getString("snapshot.method"));
