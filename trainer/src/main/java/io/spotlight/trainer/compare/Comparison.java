@@ -205,16 +205,23 @@ public final class Comparison {
     /**
      * cam_outside_share of every variant is measured with one method and layer: compare.measure
      * when the experiment names them (a finer layer than the guided one is a stricter test), else
-     * the default guided variant's first term's.
+     * the default guided variant's first map term's, else (a default without a map, such as the
+     * counterfactual one) the snapshot's method and layer.
      */
     private List<String> measure(Cfg base) {
         ComposedConfig guided = compose(base.getString("compare.default_guided"), List.of());
         Cfg terms = guided.cfg().at("guidance.terms");
-        String firstTerm = terms.raw().root().keySet().iterator().next();
-        String method = base.has("compare.measure.method") ? base.getString("compare.measure.method")
-                : terms.getString(firstTerm + ".method");
-        String layer = base.has("compare.measure.layer") ? base.getString("compare.measure.layer")
-                : terms.getString(firstTerm + ".layer");
+        String method = base.getString("snapshot.method");
+        String layer = base.getString("snapshot.layer");
+        for (String term : terms.raw().root().keySet()) {
+            if (!terms.getString(term + ".method").equals("none")) {
+                method = terms.getString(term + ".method");
+                layer = terms.getString(term + ".layer");
+                break;
+            }
+        }
+        method = base.has("compare.measure.method") ? base.getString("compare.measure.method") : method;
+        layer = base.has("compare.measure.layer") ? base.getString("compare.measure.layer") : layer;
         return List.of("snapshot.method=" + method, "snapshot.layer=" + layer);
     }
 
