@@ -261,13 +261,13 @@ public final class GuidedLoss {
         }
     }
 
-    /** Each head's array cut to its first {@code n} samples. */
     /** Whether two heads' masks and flags are the same (the same arrays, or equal contents). */
     private static boolean sameRegions(NDArray mask, NDArray has, NDArray otherMask, NDArray otherHas) {
         return (mask == otherMask || mask.getShape().equals(otherMask.getShape()) && mask.contentEquals(otherMask))
                 && (has == otherHas || has.getShape().equals(otherHas.getShape()) && has.contentEquals(otherHas));
     }
 
+    /** Each head's array cut to its first {@code n} samples. */
     private static Map<String, NDArray> first(Map<String, NDArray> byHead, long n) {
         Map<String, NDArray> out = new HashMap<>();
         NDIndex index = new NDIndex("0:" + n);
@@ -330,8 +330,8 @@ public final class GuidedLoss {
                 } else if (t.isCounterfactual()) {
                     RegionMasks m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
                     CounterfactualConsistency cf = CounterfactualConsistency.of(t.penalty());
-                    // heads given the same mask and flag arrays share the counterfactual batch and so
-                    // its forward: one extra forward per step, whatever the number of heads
+                    // heads with equal masks and flags share the counterfactual batch and so its
+                    // forward: one extra forward per step, whatever the number of heads
                     if (cfTaps == null || !sameRegions(masks.get(i), has.get(i), cfMask, cfHas)) {
                         cfMask = masks.get(i);
                         cfHas = has.get(i);
