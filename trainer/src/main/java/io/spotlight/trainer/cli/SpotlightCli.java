@@ -22,10 +22,19 @@ public final class SpotlightCli implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line as {@code ./spotlight} runs it: a failure prints {@code error: ...} and exits 1. */
+    /**
+     * The command line as {@code ./spotlight} runs it: a failure prints {@code error: ...} and exits
+     * 1; a run stopped by {@link io.spotlight.trainer.run.Preemption} exits 75 (requeue me).
+     */
     public static CommandLine commandLine() {
         return new CommandLine(new SpotlightCli())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof io.spotlight.trainer.run.PreemptedException) {
+                        // not an error: the batch script requeues on this code, the next attempt resumes
+                        cmd.getOut().println("spotlight: " + e.getMessage());
+                        cmd.getOut().flush();
+                        return io.spotlight.trainer.run.Preemption.EXIT_CODE;
+                    }
                     cmd.getErr().println("error: " + io.spotlight.trainer.run.ErrorMessages.describe(e));
                     if (Boolean.getBoolean("spotlight.debug")) {
                         e.printStackTrace(cmd.getErr());

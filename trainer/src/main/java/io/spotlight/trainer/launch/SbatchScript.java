@@ -7,9 +7,13 @@ import java.util.List;
 /**
  * The batch script of a launch: one array task per trial, each starting one JVM that runs {@code
  * spotlight trial DIR INDEX}. Like submitit's: {@code --signal=B:USR1@grace} and {@code
- * --requeue}; on USR1 (the time limit is near, or the job is being preempted) the script requeues
- * its own task, SLURM stops the JVM, and the requeued task continues the trial from its run
- * directory. Every attempt appends to one log per trial, {@code slurm/INDEX.log}.
+ * --requeue}. On USR1 (the time limit is near, or the job is being preempted) the script's trap
+ * creates the trial's flag file ({@code slurm/INDEX.preempt}, see {@code run.Preemption}); the
+ * JVM writes an in-epoch checkpoint at its next step boundary and exits with 75; the script then
+ * requeues its own task, and the requeued task continues the trial from that checkpoint. Should
+ * the JVM not stop in time (it is in a long evaluation), a watchdog requeues anyway before the
+ * grace period is over: the task then resumes from its newest checkpoint (an epoch's end). Every
+ * attempt appends to one log per trial, {@code slurm/INDEX.log}.
  */
 final class SbatchScript {
     static final String DIR = "slurm";
@@ -67,18 +71,28 @@ final class SbatchScript {
         cmd.add("trial");
         cmd.add(quote(plan.dir().toString()));
         cmd.add("\"$SLURM_ARRAY_TASK_ID\"");
+        s.add("flag=" + quote(plan.dir().resolve(DIR).toString()) + "/\"$SLURM_ARRAY_TASK_ID\".preempt");
+        s.add("rm -f \"$flag\"");
+        s.add("export " + io.spotlight.trainer.run.Preemption.ENV + "=\"$flag\"");
         s.add(String.join(" ", cmd) + " &");
         s.add("pid=$!");
-        // the batch shell gets USR1 (B:); bash runs the trap once wait returns, the JVM keeps training
-        // until the requeue stops it: its newest checkpoint is what the requeued task resumes from
-        s.add("requeue() {");
-        s.add("  echo \"spotlight: USR1 at $(date -Is) (time limit or preemption): requeueing"
-                + " ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"");
-        s.add("  scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"");
+        s.add("task=\"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"");
+        // the batch shell gets USR1 (B:); bash runs the trap once wait returns
+        s.add("preempt() {");
+        s.add("  echo \"spotlight: USR1 at $(date -Is) (time limit or preemption): the trial checkpoints and stops\"");
+        s.add("  touch \"$flag\"");
+        int watchdog = o.signalDelayS() > 20 ? o.signalDelayS() - 10 : Math.max(1, o.signalDelayS() / 2);
+        s.add("  ( sleep " + watchdog + "; kill -0 \"$pid\" 2>/dev/null && echo \"spotlight: the trial did not stop within "
+                + watchdog + " s: requeueing $task\" && scontrol requeue \"$task\" ) &");
         s.add("}");
-        s.add("trap requeue USR1");
+        s.add("trap preempt USR1");
         s.add("while :; do wait \"$pid\"; rc=$?; kill -0 \"$pid\" 2>/dev/null || break; done");
         s.add("echo \"spotlight: trial $SLURM_ARRAY_TASK_ID ended with exit code $rc at $(date -Is)\"");
+        s.add("if [ \"$rc\" = " + io.spotlight.trainer.run.Preemption.EXIT_CODE + " ]; then");
+        s.add("  echo \"spotlight: checkpointed for the signal; requeueing $task\"");
+        s.add("  rm -f \"$flag\"");
+        s.add("  scontrol requeue \"$task\"");
+        s.add("fi");
         s.add("exit $rc");
         return String.join("\n", s) + "\n";
     }

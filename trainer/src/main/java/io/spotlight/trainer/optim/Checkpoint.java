@@ -24,7 +24,9 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 /**
- * A training checkpoint: one directory {@code checkpoints/epoch-NNNN/} holding
+ * A training checkpoint: one directory {@code checkpoints/epoch-NNNN/} (after epoch NNNN), or
+ * {@code checkpoints/epoch-NNNN-step-SSSSSSS/} (inside the next epoch, at global step S: written
+ * when a run is preempted, see {@code Preemption}) holding
  * {@code model.params} (DJL's {@code Block.saveParameters}), {@code optimizer.bin}
  * ({@link StatefulOptimizer#save}) and {@code state.json} ({@link CheckpointState} plus each
  * file's size and CRC-32).
@@ -43,7 +45,7 @@ public final class Checkpoint {
     public static final String STATE = "state.json";
     public static final String LATEST = "latest";
     private static final int FORMAT = 1;
-    private static final Pattern NAME = Pattern.compile("epoch-\\d{4,}");
+    private static final Pattern NAME = Pattern.compile("epoch-\\d{4,}(-step-\\d{7,})?");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Checkpoint() {}
@@ -65,14 +67,20 @@ public final class Checkpoint {
         return String.format("epoch-%04d", epoch);
     }
 
+    /** The directory name of a checkpoint: {@code epoch-0003}, or {@code epoch-0003-step-0000171} inside epoch 4. */
+    public static String name(CheckpointState state) {
+        return state.midEpoch() ? String.format("%s-step-%07d", name(state.epoch()), state.globalStep()) : name(state.epoch());
+    }
+
     /** {@link #save(Path, Block, StatefulOptimizer, CheckpointState, CheckpointWriter)} on the real file system. */
     public static Path save(Path runDir, Block block, StatefulOptimizer optimizer, CheckpointState state) throws IOException {
         return save(runDir, block, optimizer, state, CheckpointWriter.files());
     }
 
     /**
-     * Writes {@code runDir/checkpoints/epoch-NNNN/} (NNNN = {@code state.epoch()}) atomically and
-     * points {@code checkpoints/latest} at it. On failure the previous checkpoints are untouched
+     * Writes {@code runDir/checkpoints/}{@link #name(CheckpointState)} atomically and points
+     * {@code checkpoints/latest} at it; an end-of-epoch checkpoint then removes the in-epoch ones
+     * it supersedes. On failure the previous checkpoints are untouched
      * and the temporary directory is removed if the writer still can.
      *
      * @return the checkpoint directory
@@ -92,7 +100,7 @@ public final class Checkpoint {
         byte[] json = JSON.writeValueAsBytes(new Manifest(FORMAT, state, sums));
 
         Path dir = runDir.resolve(DIR);
-        String name = name(state.epoch());
+        String name = name(state);
         Path target = dir.resolve(name);
         Path tmp = dir.resolve("." + name + ".tmp-" + System.nanoTime());
         Path old = null;
@@ -137,6 +145,9 @@ public final class Checkpoint {
         if (old != null) {
             writer.deleteRecursively(old);
         }
+        if (!state.midEpoch()) {
+            removeSupersededInEpoch(dir, state.globalStep(), writer);
+        }
         return target;
     }
 
@@ -171,6 +182,19 @@ public final class Checkpoint {
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** In-epoch checkpoints at or before {@code step}: a newer end-of-epoch checkpoint is durable, they are not needed. */
+    private static void removeSupersededInEpoch(Path dir, long step, CheckpointWriter writer) throws IOException {
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path p : children.toList()) {
+                String n = p.getFileName().toString();
+                if (n.contains("-step-") && NAME.matcher(n).matches()
+                        && Long.parseLong(n.substring(n.lastIndexOf('-') + 1)) <= step) {
+                    writer.deleteRecursively(p);
+                }
+            }
+        }
     }
 
     /** Reads {@code state.json} after checking every file against its size and checksum. */

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
+import ai.djl.util.RandomUtils;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.losses.GuidedLoss;
 import io.spotlight.losses.PenaltyTerm;
@@ -21,6 +22,8 @@ import io.spotlight.trainer.config.Cfg;
 import io.spotlight.trainer.config.ComposedConfig;
 import io.spotlight.trainer.data.GuidedBatch;
 import io.spotlight.trainer.data.Head;
+import io.spotlight.trainer.optim.CheckpointState;
+import io.spotlight.trainer.optim.JavaRandomState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -168,15 +171,28 @@ public final class GuidedTraining {
                     resume.restoreRandomState(); // last, right before the first shuffle draws from it
                 }
                 TimeBreakdown time = new TimeBreakdown();
+                Preemption preemption = Preemption.fromEnvironment();
+                // a checkpoint taken inside an epoch: that epoch again, without the batches it had trained
+                CheckpointState.EpochProgress partial = resume == null ? null : resume.state().progress();
                 for (int epoch = resume == null ? 1 : resume.nextEpoch(); epoch <= epochs; epoch++) {
                     // correct predictions counted on the device: read once per epoch, not once per step
                     Map<String, NDArray> trainCorrect = new LinkedHashMap<>();
                     for (Head h : data.heads()) {
-                        trainCorrect.put(h.name(), trainer.getManager().zeros(new Shape(), DataType.INT64));
+                        long before = partial == null ? 0 : partial.trainCorrect().getOrDefault(h.name(), 0L);
+                        trainCorrect.put(h.name(), trainer.getManager().create(before));
                     }
-                    long seen = 0;
+                    long seen = partial == null ? 0 : partial.seen();
+                    long skip = partial == null ? 0 : partial.steps();
+                    partial = null;
+                    // what an in-epoch checkpoint stores, so that a resume draws this epoch's shuffle again
+                    long shuffleState = JavaRandomState.capture(RandomUtils.RANDOM);
                     time.restart();
                     for (Batch batch : trainer.iterateDataset(data.train())) {
+                        if (skip > 0) { // trained before the in-epoch checkpoint this run resumed from
+                            skip--;
+                            batch.close();
+                            continue;
+                        }
                         time.charge("data_wait");
                         try (batch) {
                             long t0 = System.nanoTime();
@@ -199,6 +215,9 @@ public final class GuidedTraining {
                                 listeners.forEach(l -> l.onStep(run, s, metrics));
                             }
                             time.charge("step_listeners");
+                        }
+                        if (preemption.requested()) {
+                            throw stopForRequeue(run, epoch, step, shuffleState, seen, trainCorrect);
                         }
                     }
                     time.restart();
@@ -234,6 +253,10 @@ public final class GuidedTraining {
                 listeners.forEach(l -> l.onTrainingEnd(trainer));
             }
             return summary;
+        } catch (PreemptedException e) {
+            status = PREEMPTED;
+            summary.put("preempted", e.getMessage());
+            throw e;
         } catch (Exception e) {
             summary.put("error", ErrorMessages.describe(e)); // summary.json says why the run failed
             throw e;
@@ -245,6 +268,29 @@ public final class GuidedTraining {
             String st = status;
             listeners.forEach(l -> l.onRunEnd(run, st, summary));
         }
+    }
+
+    /** The status of a run stopped by {@link Preemption}: not finished, not failed; it goes on from its checkpoint. */
+    public static final String PREEMPTED = "PREEMPTED";
+
+    /**
+     * Writes the in-epoch checkpoint of a preempted run (after every listener has seen the step,
+     * like an epoch's checkpoint) and returns the exception that ends the run.
+     */
+    private static PreemptedException stopForRequeue(RunContext run, int epoch, long step, long shuffleState, long seen,
+            Map<String, NDArray> trainCorrect) {
+        long inEpoch = step - (epoch - 1) * run.stepsPerEpoch();
+        String where = "step " + step + " (" + inEpoch + " of " + run.stepsPerEpoch() + " in epoch " + epoch + ")";
+        if (!run.config().cfg().getBoolean("checkpoint.enabled")) {
+            return new PreemptedException("preempted at " + where + "; checkpoint.enabled = false, so the next attempt"
+                    + " starts from the newest checkpoint there is, or from the first step", null);
+        }
+        Map<String, Long> correct = new LinkedHashMap<>();
+        trainCorrect.forEach((head, n) -> correct.put(head, n.getLong()));
+        java.nio.file.Path checkpoint = CheckpointListener.save(run, epoch - 1, step, shuffleState,
+                new CheckpointState.EpochProgress(inEpoch, seen, correct), io.spotlight.trainer.optim.CheckpointWriter.files());
+        return new PreemptedException("preempted at " + where + "; checkpoint " + run.runDir().relativize(checkpoint)
+                + " written: resume continues from it", checkpoint);
     }
 
     /**

@@ -22,7 +22,8 @@ import java.util.Map;
  * Checkpoint#latest} skips damaged ones and half-written hidden ones) and what it restores.
  *
  * @param runDir the run directory, reused as it is
- * @param checkpoint the checkpoint directory, {@code checkpoints/epoch-NNNN}
+ * @param checkpoint the checkpoint directory, {@code checkpoints/epoch-NNNN} (or, taken inside an
+ *     epoch, {@code checkpoints/epoch-NNNN-step-SSSSSSS})
  * @param state its epoch, global step, seed, auto-scales and random-number state
  * @param lastEvaluation the evaluation row of the checkpoint's epoch, for the summary of a run
  *     whose last epoch was already done
@@ -55,9 +56,15 @@ public record ResumePoint(Path runDir, Path checkpoint, CheckpointState state, M
         return new ResumePoint(runDir, checkpoint, state, lastEval);
     }
 
-    /** The first epoch still to train. */
+    /** The first epoch still to train (in part, when the checkpoint was taken inside it). */
     public int nextEpoch() {
         return state.epoch() + 1;
+    }
+
+    /** Where it continues, for people: "epoch 1 of 3 done, step 30", plus the steps of the next epoch done. */
+    public String describe(int epochs) {
+        String s = "epoch " + state.epoch() + " of " + epochs + " done, step " + state.globalStep();
+        return state.midEpoch() ? s + " (" + state.progress().steps() + " steps of epoch " + nextEpoch() + " done)" : s;
     }
 
     /**
@@ -66,16 +73,19 @@ public record ResumePoint(Path runDir, Path checkpoint, CheckpointState state, M
      * and loading replaces them.
      */
     void load(Block block, StatefulOptimizer optimizer, NDManager manager, Shape input, long stepsPerEpoch) throws IOException {
-        if (state.globalStep() != state.epoch() * stepsPerEpoch) {
+        long inEpoch = state.midEpoch() ? state.progress().steps() : 0;
+        if (state.globalStep() != state.epoch() * stepsPerEpoch + inEpoch || inEpoch >= stepsPerEpoch) {
             throw new ResumeException(checkpoint + " is at step " + state.globalStep() + " after " + state.epoch()
-                    + " epochs, but this config makes " + stepsPerEpoch + " steps per epoch: the data set or batch size changed");
+                    + " epochs" + (state.midEpoch() ? " and " + inEpoch + " steps of the next" : "")
+                    + ", but this config makes " + stepsPerEpoch + " steps per epoch: the data set or batch size changed");
         }
         block.initialize(manager, DataType.FLOAT32, input); // gives every parameter its shape; the values are replaced
         Checkpoint.load(checkpoint, block, optimizer, manager);
     }
 
     /**
-     * Puts the random-number state back right before the first resumed epoch shuffles: the engine
+     * Puts the random-number state back right before the first resumed epoch shuffles (for an
+     * in-epoch checkpoint: the state that epoch's shuffle started from, so the same order is drawn): the engine
      * seed (which also reseeds DJL's {@code RandomUtils.RANDOM}), then RANDOM's exact state at the
      * checkpoint. PyTorch's own generator state is not reachable through DJL; reseeding it is
      * enough because nothing in a training step draws from it (the built-in models have no

@@ -49,8 +49,8 @@ public final class RunLauncher {
     public static Map<String, Object> resumeAndReport(ComposedConfig composed, ResumePoint point) throws Exception {
         Path runDir = point.runDir();
         System.out.println("run directory: " + runDir);
-        System.out.println("resuming from " + runDir.relativize(point.checkpoint()) + ": epoch " + point.state().epoch()
-                + " of " + composed.cfg().getInt("epochs", 1, 10000) + " done, step " + point.state().globalStep());
+        System.out.println("resuming from " + runDir.relativize(point.checkpoint()) + ": "
+                + point.describe(composed.cfg().getInt("epochs", 1, 10000)));
         Tracker tracker = TrackingSetup.open(composed.cfg(), io.spotlight.trainer.cli.Home.get(), runDir);
         String from = runDir.relativize(point.checkpoint()) + " (step " + point.state().globalStep() + ")";
         if (!tracker.resumeRun(point.state().globalStep(), Map.of("spotlight.resumed_from", from))) {

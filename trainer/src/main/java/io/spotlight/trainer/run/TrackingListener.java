@@ -35,6 +35,12 @@ public final class TrackingListener extends SpotlightListener {
 
     @Override
     public void onRunEnd(RunContext run, String status, Map<String, Object> summary) {
+        if (GuidedTraining.PREEMPTED.equals(status)) {
+            // the requeued attempt resumes this MLflow run from the checkpoint: leave it RUNNING
+            tracker.setTag("spotlight.preempted", String.valueOf(summary.get("preempted")));
+            tracker.detach();
+            return;
+        }
         if (run != null) {
             for (String file : new String[] {RunFilesListener.SUMMARY, "model/model-0000.params"}) {
                 Path p = run.runDir().resolve(file);

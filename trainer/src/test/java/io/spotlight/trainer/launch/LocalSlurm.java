@@ -39,7 +39,16 @@ public final class LocalSlurm implements BeforeAllCallback, AfterAllCallback {
 
     /** {@code scontrol ARGS}; fails the test when it fails. */
     public static String scontrol(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("scontrol"));
+        return tool("scontrol", args);
+    }
+
+    /** {@code scancel ARGS} (e.g. a signal to a task's batch shell); fails the test when it fails. */
+    public static String scancel(String... args) throws IOException, InterruptedException {
+        return tool("scancel", args);
+    }
+
+    private static String tool(String name, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(name));
         cmd.addAll(List.of(args));
         Out o = exec(cmd);
         if (o.code != 0) {

@@ -133,6 +133,63 @@ class SlurmLauncherTest {
     }
 
     @Test
+    void aTrialSignalledWithUsr1CheckpointsInsideItsEpochAndTheRequeuedTaskResumesAtThatStep(@TempDir Path tmp)
+            throws Exception {
+        String experiment = "slurm-usr1-" + System.nanoTime();
+        Path sweep = tmp.resolve("sweep");
+        // two identical trials; the first gets USR1 (as before a time limit) in its second epoch
+        List<String> args = new ArrayList<>(List.of("train", "configs/train.conf", "-m", "--no-wait", "seed=7,7",
+                "tracking.uri=" + MLFLOW.uri(), "tracking.experiment=" + experiment, "run.dir=" + sweep));
+        args.addAll(List.of("dataset.train_size=6400", "dataset.test_size=200", "epochs=2", "eval.cam_samples=50",
+                "snapshot.every=0", "log.progress=false", "log.every=2"));
+        args.addAll(ON_SLURM);
+        Cli.Result submitted = Cli.run(REPO, args.toArray(String[]::new));
+        assertEquals(0, submitted.code(), submitted.out() + submitted.err());
+        String jobId = Files.readString(sweep.resolve("slurm").resolve(SlurmLauncher.JOB_ID_FILE)).strip();
+        Path signalled = sweep.resolve("0_seed=7");
+        long stepsPerEpoch = 6400 / 64;
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (lastStep(signalled) <= stepsPerEpoch + 4) {
+            assertTrue(System.currentTimeMillis() < deadline, "trial 0 never reached its second epoch" + logs(sweep));
+            Thread.sleep(50);
+        }
+        long signalledAt = lastStep(signalled);
+        LocalSlurm.scancel("--signal=USR1", "--batch", jobId + "_0");
+
+        Cli.Result collected = Cli.run(REPO, "collect", sweep.toString());
+        assertEquals(0, collected.code(), collected.out() + collected.err() + logs(sweep));
+        Map<String, Object> metrics = metricsByJob(sweep);
+        assertEquals(metrics.get("1_seed=7"), metrics.get("0_seed=7"), "signalled after step " + signalledAt);
+        Map<?, ?> summary = JSON.readValue(signalled.resolve("summary.json").toFile(), Map.class);
+        String from = String.valueOf(summary.get("resumed_from"));
+        assertTrue(from.matches("epoch-0001-step-\\d{7}"), "resumed from the in-epoch checkpoint, not epoch 1's end: " + from);
+        long stoppedAt = Long.parseLong(from.substring(from.lastIndexOf('-') + 1));
+        assertTrue(stoppedAt >= signalledAt && stoppedAt < 2 * stepsPerEpoch, "stopped at " + stoppedAt);
+        String log = Files.readString(sweep.resolve("slurm").resolve("0.log"));
+        assertTrue(log.contains("USR1 at"), log);
+        assertTrue(log.contains("spotlight: preempted at step " + stoppedAt), log);
+        assertTrue(log.contains("ended with exit code 75"), log);
+        assertTrue(log.contains("checkpointed for the signal; requeueing " + jobId + "_0"), log);
+        assertTrue(log.contains("attempt 2"), log);
+        assertTrue(log.contains("resuming from checkpoints/" + from + ": epoch 1 of 2 done, step " + stoppedAt), log);
+        assertFalse(log.contains("did not stop within"), "the watchdog was not needed: " + log);
+        // one MLflow run went on through the stop: left RUNNING by the first attempt, finished by the second
+        List<JsonNode> runs = new ArrayList<>();
+        for (JsonNode run : MLFLOW.rest().runsOf(experiment)) {
+            if (signalled.toString().equals(MLFLOW.rest().tags(run.path("info").path("run_id").asText()).get("spotlight.run_dir"))) {
+                runs.add(run);
+            }
+        }
+        assertEquals(1, runs.size());
+        assertEquals("FINISHED", runs.get(0).path("info").path("status").asText());
+        Map<String, String> tags = MLFLOW.rest().tags(runs.get(0).path("info").path("run_id").asText());
+        assertTrue(tags.get("spotlight.preempted").startsWith("preempted at step " + stoppedAt), tags.toString());
+        assertTrue(tags.get("spotlight.resumed_from").startsWith("checkpoints/" + from), tags.toString());
+        System.out.printf("MEASURED USR1 sent after step %d of %d; the trial checkpointed at step %d and resumed there%n",
+                signalledAt, 2 * stepsPerEpoch, stoppedAt);
+    }
+
+    @Test
     void aFailingTrialIsListedWithItsLogWhileTheOthersFinish(@TempDir Path tmp) throws Exception {
         // the launcher as a sweep, a comparison or a suite uses it: trial specs in, outcomes out
         Path primary = REPO.resolve("configs/train.conf");

@@ -48,13 +48,20 @@ final class ChildTrain {
 
     /** Starts {@code ./spotlight train args...}; its output goes to {@code log}. */
     static ChildTrain start(Path log, List<String> args) throws IOException {
+        return start(log, args, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path, List)}, with {@code env} added to the child's environment. */
+    static ChildTrain start(Path log, List<String> args, java.util.Map<String, String> env) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Dai.djl.offline=true",
                 "-Dai.djl.default_engine=PyTorch", "-Djava.awt.headless=true", "-Dspotlight.home=" + Repo.ROOT,
                 "-cp", System.getProperty("java.class.path"), "io.spotlight.trainer.cli.SpotlightCli", "train"));
         command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         return new ChildTrain(p, log);
     }
 
@@ -64,6 +71,16 @@ final class ChildTrain {
         assertTrue(child.process.waitFor(3, TimeUnit.MINUTES), "the run did not end: " + child.output());
         assertEquals(0, child.process.exitValue(), child.output());
         return child.output();
+    }
+
+    /** Waits (at most 3 minutes) for the child to end by itself and returns its exit code. */
+    int exitCode() throws InterruptedException, IOException {
+        assertTrue(process.waitFor(3, TimeUnit.MINUTES), "the run did not end: " + output());
+        return process.exitValue();
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     String output() throws IOException {
