@@ -25,7 +25,14 @@ public final class SlurmLauncher implements Launcher {
 
     @Override
     public Optional<List<TrialOutcome>> launch(LaunchPlan plan, boolean waitForTrials) throws Exception {
-        Path slurmDir = Files.createDirectories(plan.dir().resolve(SbatchScript.DIR));
+        Path slurmDir = plan.dir().resolve(SbatchScript.DIR);
+        if (Files.isRegularFile(slurmDir.resolve(JOB_ID_FILE))) {
+            // a folder launched into again (a suite continued): the new array's indexes are other
+            // trials, so the logs of the job before go aside instead of being appended to
+            String before = Files.readString(slurmDir.resolve(JOB_ID_FILE)).strip();
+            Files.move(slurmDir, plan.dir().resolve(SbatchScript.DIR + "-job-" + before));
+        }
+        Files.createDirectories(slurmDir);
         Path script = slurmDir.resolve("array.sbatch");
         String name = "spotlight-" + plan.kind() + "-" + plan.dir().getFileName();
         Files.writeString(script, SbatchScript.render(plan, options, name, javaCommand(slurmDir)), StandardCharsets.UTF_8);
