@@ -11,6 +11,7 @@ import io.spotlight.trainer.catalogue.Cli;
 import io.spotlight.trainer.launch.LaunchPlan;
 import io.spotlight.trainer.launch.LocalSlurm;
 import io.spotlight.trainer.launch.TrialSpec;
+import io.spotlight.trainer.tracking.MlflowServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,24 +27,29 @@ import org.junit.jupiter.api.io.TempDir;
  * × baseline and recommended × two seeds, tiny subsets) as one job array, submitted without waiting
  * and collected, give the suite.json numbers of the same suite in this process; launched again into
  * its folder it submits nothing when every trial finished, and only the unfinished trial otherwise.
+ * The first launch tracks to a real MLflow server: one parent run, each trial its child.
  */
 class SuiteOnSlurmTest {
     @RegisterExtension
     static final LocalSlurm SLURM = new LocalSlurm();
+
+    @RegisterExtension
+    static final MlflowServerExtension MLFLOW = new MlflowServerExtension();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SUITE = List.of("experiments/shortcut-suite", "--kinds", "logo-fmnist",
             "--variants", "baseline,recommended", "--seeds", "1,2");
     /** Seconds per trial; two trials share the machine's two cores. */
     private static final List<String> TINY = List.of("dataset.train_size=512", "dataset.test_size=200", "epochs=1",
-            "eval.cam_samples=50", "snapshot.every=0", "log.progress=false", "tracking=off");
+            "eval.cam_samples=50", "snapshot.every=0", "log.progress=false");
     private static final List<String> ON_SLURM = List.of("launcher=slurm", "launcher.cpus_per_task=1", "launcher.mem_gb=3",
             "launcher.poll_s=1", "launcher.time_min=10", "launcher.signal_delay_s=60");
 
     @Test
     void theSuiteAsAJobArrayEqualsTheLocalSuiteAndContinuesWithoutRedoingFinishedTrials(@TempDir Path tmp) throws Exception {
         Path slurm = tmp.resolve("slurm");
-        Cli.Result submitted = suite(slurm, true, "--no-wait");
+        String experiment = "suite-on-slurm-" + System.nanoTime();
+        Cli.Result submitted = suite(slurm, true, "--no-wait", "tracking.uri=" + MLFLOW.uri(), "tracking.experiment=" + experiment);
         assertEquals(0, submitted.code(), submitted.out() + submitted.err());
         assertTrue(submitted.out().contains("SLURM job "), submitted.out());
         assertTrue(submitted.out().contains("./spotlight collect " + slurm), submitted.out());
@@ -53,14 +59,24 @@ class SuiteOnSlurmTest {
         assertEquals(List.of("logo-fmnist/baseline/seed-1", "logo-fmnist/recommended/seed-1", "logo-fmnist/baseline/seed-2",
                 "logo-fmnist/recommended/seed-2"), plan.trials().stream().map(TrialSpec::name).toList(), "kind, seed, variant");
         assertEquals(slurm.resolve("logo-fmnist/recommended/seed-2"), plan.trials().get(3).runDir());
+        assertEquals("RUNNING", MLFLOW.rest().status(plan.parentRunId()), "the parent run exists before submission");
 
         Cli.Result collected = Cli.run(Cli.REPO, "collect", slurm.toString());
         assertEquals(0, collected.code(), collected.out() + collected.err() + logs(slurm));
         assertTrue(collected.out().matches("(?s).*job \\d+: 0 pending, 0 running, 4 done, 0 failed.*"), collected.out());
         assertEquals(slurm.resolve(Suite.JSON).toString(), lastLine(collected), "suite.json's path is the last line");
         assertTrue(collected.out().contains("| logo-fmnist | recommended | label |"), collected.out());
+        assertEquals("FINISHED", MLFLOW.rest().status(plan.parentRunId()));
+        int children = 0;
+        for (JsonNode run : MLFLOW.rest().runsOf(experiment)) {
+            if (plan.parentRunId().equals(MLFLOW.rest().tags(run.path("info").path("run_id").asText()).get("mlflow.parentRunId"))) {
+                children++;
+                assertEquals("FINISHED", run.path("info").path("status").asText());
+            }
+        }
+        assertEquals(4, children, "every trial, each in its own JVM, is a child of the suite's run");
 
-        Cli.Result local = suite(tmp.resolve("local"), false);
+        Cli.Result local = suite(tmp.resolve("local"), false, "tracking=off");
         assertEquals(0, local.code(), local.out() + local.err());
         assertTrue(local.out().contains("== trial 4/4: logo-fmnist / recommended / seed 2"), local.out());
         assertEquals(tmp.resolve("local").resolve(Suite.JSON).toString(), lastLine(local));
@@ -76,7 +92,7 @@ class SuiteOnSlurmTest {
 
         // launched again into its folder: every trial finished before, nothing is submitted
         String job = Files.readString(slurm.resolve("slurm/job-id")).strip();
-        Cli.Result again = suite(slurm, true);
+        Cli.Result again = suite(slurm, true, "tracking=off");
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("every trial of the suite finished before"), again.out());
         assertFalse(again.out().contains("SLURM job "), again.out());
@@ -86,7 +102,7 @@ class SuiteOnSlurmTest {
 
         // one trial left unfinished (as an interrupted job leaves it): only it runs again, in a job of its own
         Files.delete(slurm.resolve("logo-fmnist/baseline/seed-2/summary.json"));
-        Cli.Result rest = suite(slurm, true);
+        Cli.Result rest = suite(slurm, true, "tracking=off");
         assertEquals(0, rest.code(), rest.out() + rest.err() + logs(slurm));
         assertTrue(rest.out().contains(": 1 trials (array 0-0"), rest.out());
         assertEquals(List.of("logo-fmnist/baseline/seed-2"), LaunchPlan.load(slurm).trials().stream().map(TrialSpec::name).toList());
@@ -95,12 +111,13 @@ class SuiteOnSlurmTest {
         assertEquals(4, trials(slurm).size());
     }
 
-    private static Cli.Result suite(Path out, boolean onSlurm, String... options) {
+    /** @param extra options and overrides */
+    private static Cli.Result suite(Path out, boolean onSlurm, String... extra) {
         List<String> args = new ArrayList<>(List.of("suite"));
         args.addAll(SUITE);
-        args.addAll(List.of(options));
         args.addAll(List.of("--out", out.toString()));
         args.addAll(TINY);
+        args.addAll(List.of(extra));
         if (onSlurm) {
             args.addAll(ON_SLURM);
         }
