@@ -11,6 +11,7 @@ import io.spotlight.trainer.config.SearchPath;
 import io.spotlight.trainer.launch.Launcher;
 import io.spotlight.trainer.launch.Launches;
 import io.spotlight.trainer.launch.LocalLauncher;
+import io.spotlight.trainer.launch.SlurmLauncher;
 import io.spotlight.trainer.launch.TrialSpec;
 import io.spotlight.trainer.run.RunFilesListener;
 import io.spotlight.trainer.run.RunPreflight;
@@ -129,6 +130,7 @@ public final class Suite {
      */
     public int launch(Path outDir, Launcher launcher, boolean waitForTrials) throws Exception {
         Files.createDirectories(outDir);
+        SlurmLauncher.requireNoJobRunning(outDir); // before any unfinished (perhaps running) trial is cleared
         List<Cell> cells = cells();
         List<TrialSpec> trials = new ArrayList<>();
         List<Integer> positions = new ArrayList<>(); // of each trial of the launch among all cells

@@ -60,6 +60,10 @@ class SuiteOnSlurmTest {
                 "logo-fmnist/recommended/seed-2"), plan.trials().stream().map(TrialSpec::name).toList(), "kind, seed, variant");
         assertEquals(slurm.resolve("logo-fmnist/recommended/seed-2"), plan.trials().get(3).runDir());
         assertEquals("RUNNING", MLFLOW.rest().status(plan.parentRunId()), "the parent run exists before submission");
+        // launched again while its job runs: refused, before a running trial's directory is cleared
+        Cli.Result meanwhile = suite(slurm, true, "tracking=off");
+        assertEquals(1, meanwhile.code(), meanwhile.out() + meanwhile.err());
+        assertTrue(meanwhile.err().contains("trials queued or running: wait for it"), meanwhile.err());
 
         Cli.Result collected = Cli.run(Cli.REPO, "collect", slurm.toString());
         assertEquals(0, collected.code(), collected.out() + collected.err() + logs(slurm));
