@@ -2,8 +2,8 @@ package io.spotlight.trainer.cli;
 
 import io.spotlight.trainer.config.ConfigComposer;
 import io.spotlight.trainer.config.RunDirectories;
+import io.spotlight.trainer.launch.Launches;
 import io.spotlight.trainer.suite.Suite;
-import io.spotlight.trainer.suite.SuiteReport;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./spotlight suite EXPERIMENT [key=value ...]}: every shortcut kind × variant × seed. */
 @Command(name = "suite", mixinStandardHelpOptions = true,
-        description = "Train a suite's variants on every shortcut kind with several seeds; print mean ± sd and the targets.")
+        description = {"Train a suite's variants on every shortcut kind with several seeds; print mean ± sd and the targets.",
+            "launcher=slurm runs the trials as one SLURM job array."})
 public final class SuiteCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "suite folder (with experiment.conf) or its config file")
     Path experiment;
@@ -36,6 +37,9 @@ public final class SuiteCommand implements Callable<Integer> {
     @Option(names = "--out", description = "write into (or continue) this folder; finished trials in it are kept")
     Path out;
 
+    @Option(names = "--no-wait", description = "with launcher=slurm: submit the trials and return; ./spotlight collect DIR gathers them")
+    boolean noWait;
+
     @Override
     public Integer call() throws Exception {
         Path home = Home.get();
@@ -48,9 +52,8 @@ public final class SuiteCommand implements Callable<Integer> {
         Path dir = out != null ? (out.isAbsolute() ? out : home.resolve(out))
                 : RunDirectories.createUnique(home.resolve("outputs").resolve("suite")
                         .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm-ss")) + "_" + name));
-        var result = suite.run(dir);
-        System.out.println(SuiteReport.markdown(result));
-        System.out.println(dir.resolve(Suite.JSON));
-        return 0;
+        // launcher=local (default) trains here, launcher=slurm submits one job array; the report
+        // prints suite.md and, as the last line, suite.json's path
+        return suite.launch(dir, Launches.of(composer.compose(primary, overrides).cfg()), !noWait);
     }
 }

@@ -148,13 +148,7 @@ public final class Comparison {
             for (String check : ComparisonReport.targets(comparison)) {
                 System.out.println(check);
             }
-            int failed = 0;
-            for (TrialOutcome o : outcomes) {
-                if (!o.finished()) {
-                    failed++;
-                    System.out.println("variant " + o.describe());
-                }
-            }
+            int failed = TrialOutcome.printFailed("variant ", outcomes);
             parent.runPage().ifPresent(page -> System.out.println(
                     "MLflow: " + page + "  (comparison run: figure and files under Artifacts, one child run per variant)"));
             System.out.println(out.resolve(JSON));

@@ -64,8 +64,8 @@ public record LaunchPlan(String kind, Path dir, String parentRunId, String track
     public static LaunchPlan load(Path dir) {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            throw new SpotlightConfigError(dir + " holds no " + FILE + ": give the folder that train -m or compare"
-                    + " printed (the multirun or compare directory)");
+            throw new SpotlightConfigError(dir + " holds no " + FILE + ": give the folder that train -m, compare or suite"
+                    + " printed (the multirun, compare or suite directory)");
         }
         try {
             JsonNode n = JSON.readTree(file.toFile());

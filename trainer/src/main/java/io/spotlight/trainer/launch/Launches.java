@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Launches {
     private static final Map<String, LaunchReport> REPORTS = new ConcurrentHashMap<>(Map.of(
             "multirun", new SweepResult(),
-            io.spotlight.trainer.compare.Comparison.KIND, new io.spotlight.trainer.compare.Comparison.Result()));
+            io.spotlight.trainer.compare.Comparison.KIND, new io.spotlight.trainer.compare.Comparison.Result(),
+            io.spotlight.trainer.suite.Suite.KIND, new io.spotlight.trainer.suite.SuiteResult()));
 
     private Launches() {}
 
@@ -87,11 +88,15 @@ public final class Launches {
 
     /** A launch whose plan is saved and whose parent run is open. */
     public record Started(LaunchPlan plan, Tracker parent, Launcher launcher) {
-        /** Runs the trials; waits and reports, or (no wait) returns 0 once they are submitted. */
+        /**
+         * Runs the trials; waits and reports, or (no wait) returns 0 once they are submitted. A plan
+         * without trials (a suite whose trials all finished before) is reported at once: nothing
+         * is submitted (an empty job array is no job).
+         */
         public int run(boolean waitForTrials) throws Exception {
             Optional<List<TrialOutcome>> outcomes;
             try {
-                outcomes = launcher.launch(plan, waitForTrials);
+                outcomes = plan.trials().isEmpty() ? Optional.of(List.of()) : launcher.launch(plan, waitForTrials);
             } catch (Exception | Error e) {
                 parent.finish(RunStatus.FAILED);
                 parent.close();

@@ -5,19 +5,43 @@ import java.util.Optional;
 
 /** Runs the trials one after another in this process (DJL's one gradient collector at a time). */
 public final class LocalLauncher implements Launcher {
+    /**
+     * Told around each trial this launcher runs, in this process: a suite prints its progress line
+     * before a trial and rewrites {@code suite.json} after it, so a long suite can be watched.
+     */
+    public interface Listener {
+        default void starting(int index, TrialSpec trial) throws Exception {}
+
+        /** Called whether the trial finished or failed. */
+        default void ended(int index, TrialSpec trial) throws Exception {}
+    }
+
+    private final Listener listener;
+
+    public LocalLauncher() {
+        this(new Listener() {});
+    }
+
+    public LocalLauncher(Listener listener) {
+        this.listener = listener;
+    }
+
     @Override
     public Optional<List<TrialOutcome>> launch(LaunchPlan plan, boolean waitForTrials) throws Exception {
         if (!waitForTrials) {
             throw new io.spotlight.trainer.config.SpotlightConfigError(
                     "--no-wait needs a launcher that runs trials elsewhere (launcher=slurm); launcher=local runs them here");
         }
-        for (TrialSpec spec : plan.trials()) {
+        for (int i = 0; i < plan.trials().size(); i++) {
+            TrialSpec spec = plan.trials().get(i);
+            listener.starting(i, spec);
             System.out.println("job " + spec.name());
             try {
                 Trial.run(spec, plan.parentRunId());
             } catch (Exception e) { // a failed trial never stops the others
                 System.err.println("job " + spec.name() + " failed: " + io.spotlight.trainer.run.ErrorMessages.describe(e));
             }
+            listener.ended(i, spec);
         }
         return Optional.of(await(plan));
     }

@@ -23,9 +23,41 @@ public final class SlurmLauncher implements Launcher {
         this.options = options;
     }
 
+    /**
+     * Refuses a launch into {@code dir} while the SLURM job launched into it before still has
+     * trials queued or running: a suite launched again clears its unfinished run directories,
+     * those of the running trials among them. Nothing to check without a job before, or without
+     * SLURM's commands on this machine (no job of it can be running here then).
+     */
+    public static void requireNoJobRunning(Path dir) throws IOException, InterruptedException {
+        Path idFile = dir.resolve(SbatchScript.DIR).resolve(JOB_ID_FILE);
+        if (!Files.isRegularFile(idFile)) {
+            return;
+        }
+        String jobId = Files.readString(idFile).strip();
+        Map<Integer, String> queued;
+        try {
+            queued = SlurmCommands.queued(jobId);
+        } catch (io.spotlight.trainer.config.SpotlightConfigError noSqueue) {
+            return;
+        }
+        if (!queued.isEmpty()) {
+            throw new io.spotlight.trainer.config.SpotlightConfigError("SLURM job " + jobId + ", launched into " + dir
+                    + " before, still has " + queued.size() + " trials queued or running: wait for it (./spotlight collect "
+                    + dir + ") or cancel it (scancel " + jobId + "), then launch again");
+        }
+    }
+
     @Override
     public Optional<List<TrialOutcome>> launch(LaunchPlan plan, boolean waitForTrials) throws Exception {
-        Path slurmDir = Files.createDirectories(plan.dir().resolve(SbatchScript.DIR));
+        Path slurmDir = plan.dir().resolve(SbatchScript.DIR);
+        if (Files.isRegularFile(slurmDir.resolve(JOB_ID_FILE))) {
+            // a folder launched into again (a suite continued): the new array's indexes are other
+            // trials, so the logs of the job before go aside instead of being appended to
+            String before = Files.readString(slurmDir.resolve(JOB_ID_FILE)).strip();
+            Files.move(slurmDir, plan.dir().resolve(SbatchScript.DIR + "-job-" + before));
+        }
+        Files.createDirectories(slurmDir);
         Path script = slurmDir.resolve("array.sbatch");
         String name = "spotlight-" + plan.kind() + "-" + plan.dir().getFileName();
         Files.writeString(script, SbatchScript.render(plan, options, name, javaCommand(slurmDir)), StandardCharsets.UTF_8);

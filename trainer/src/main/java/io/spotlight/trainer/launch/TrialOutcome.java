@@ -30,4 +30,19 @@ public record TrialOutcome(TrialSpec spec, String status, Map<String, Object> su
         }
         return s.toString();
     }
+
+    /**
+     * Prints {@code what + describe()} for every trial that did not finish (with its log when it
+     * had one) and returns how many: what a launch's report lists before its exit code.
+     */
+    public static int printFailed(String what, java.util.List<TrialOutcome> outcomes) {
+        int failed = 0;
+        for (TrialOutcome o : outcomes) {
+            if (!o.finished()) {
+                failed++;
+                System.out.println(what + o.describe());
+            }
+        }
+        return failed;
+    }
 }
