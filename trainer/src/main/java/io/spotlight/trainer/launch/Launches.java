@@ -97,6 +97,9 @@ public final class Launches {
             Optional<List<TrialOutcome>> outcomes;
             try {
                 outcomes = plan.trials().isEmpty() ? Optional.of(List.of()) : launcher.launch(plan, waitForTrials);
+            } catch (io.spotlight.trainer.run.PreemptedException e) {
+                parent.detach(); // stopped, not failed: a relaunch or collect goes on
+                throw e;
             } catch (Exception | Error e) {
                 parent.finish(RunStatus.FAILED);
                 parent.close();

@@ -38,6 +38,10 @@ public final class LocalLauncher implements Launcher {
             System.out.println("job " + spec.name());
             try {
                 Trial.run(spec, plan.parentRunId());
+            } catch (io.spotlight.trainer.run.PreemptedException e) {
+                // the flag asks this process to stop: the next trial would stop at its first step
+                listener.ended(i, spec);
+                throw e;
             } catch (Exception e) { // a failed trial never stops the others
                 System.err.println("job " + spec.name() + " failed: " + io.spotlight.trainer.run.ErrorMessages.describe(e));
             }
