@@ -216,7 +216,8 @@ public final class GuidedTraining {
                             }
                             time.charge("step_listeners");
                         }
-                        if (preemption.requested()) {
+                        // after an epoch's last step, its evaluation and checkpoint come first (below)
+                        if (step < (long) epoch * stepsPerEpoch && preemption.requested()) {
                             throw stopForRequeue(run, epoch, step, shuffleState, seen, trainCorrect);
                         }
                     }
@@ -236,6 +237,10 @@ public final class GuidedTraining {
                     listeners.forEach(l -> l.onEvaluation(run, e, s, eval));
                     listeners.forEach(l -> l.onEpoch(trainer));
                     time.charge("epoch_listeners");
+                    if (epoch < epochs && preemption.requested()) {
+                        throw new PreemptedException("preempted after epoch " + epoch + " (step " + step
+                                + "): resume continues from its checkpoint");
+                    }
                 }
                 summary.put("name", name);
                 summary.put("steps", step);
@@ -283,14 +288,14 @@ public final class GuidedTraining {
         String where = "step " + step + " (" + inEpoch + " of " + run.stepsPerEpoch() + " in epoch " + epoch + ")";
         if (!run.config().cfg().getBoolean("checkpoint.enabled")) {
             return new PreemptedException("preempted at " + where + "; checkpoint.enabled = false, so the next attempt"
-                    + " starts from the newest checkpoint there is, or from the first step", null);
+                    + " starts from the newest checkpoint there is, or from the first step");
         }
         Map<String, Long> correct = new LinkedHashMap<>();
         trainCorrect.forEach((head, n) -> correct.put(head, n.getLong()));
         java.nio.file.Path checkpoint = CheckpointListener.save(run, epoch - 1, step, shuffleState,
                 new CheckpointState.EpochProgress(inEpoch, seen, correct), io.spotlight.trainer.optim.CheckpointWriter.files());
         return new PreemptedException("preempted at " + where + "; checkpoint " + run.runDir().relativize(checkpoint)
-                + " written: resume continues from it", checkpoint);
+                + " written: resume continues from it");
     }
 
     /**

@@ -88,6 +88,30 @@ class PreemptedResumeTest {
                 + " uninterrupted run %.3g (summary and all %d metrics rows)%n", requestedAfter, stoppedAt, worst, rows.size());
     }
 
+    @Test
+    void aStopAskedAtTheLastStepOfAnEpochWaitsForTheEpochsEvaluationAndCheckpoint(@TempDir Path dir) throws Exception {
+        // one step per epoch: every step is an epoch's last, where an in-epoch checkpoint would be
+        // "epoch 1, 16 of 16 samples": the request is served after the epoch's own checkpoint
+        Path reference = dir.resolve("uninterrupted");
+        ChildTrain.run(dir.resolve("uninterrupted.log"), ChildTrain.tinyRun("preempt-edge", reference, "dataset.train_size=16"));
+        Path run = dir.resolve("run");
+        Path flag = Files.createFile(dir.resolve("task.preempt")); // asked before the first step
+        ChildTrain child = ChildTrain.start(dir.resolve("preempted.log"),
+                ChildTrain.tinyRun("preempt-edge", run, "dataset.train_size=16"), Map.of(Preemption.ENV, flag.toString()));
+        assertEquals(Preemption.EXIT_CODE, child.exitCode(), child.output());
+        assertTrue(child.output().contains("spotlight: preempted after epoch 1 (step 1)"), child.output());
+        Path checkpoint = Checkpoint.latest(run).orElseThrow();
+        assertEquals(run.resolve("checkpoints/epoch-0001"), checkpoint);
+        assertFalse(Checkpoint.readState(checkpoint).midEpoch());
+
+        ChildTrain.run(dir.resolve("resumed.log"), List.of("resume=" + run));
+        JsonNode resumed = ChildTrain.JSON.readTree(run.resolve(RunFilesListener.SUMMARY).toFile());
+        JsonNode expected = ChildTrain.JSON.readTree(reference.resolve(RunFilesListener.SUMMARY).toFile());
+        assertEquals("epoch-0001", resumed.path("resumed_from").asText());
+        assertEquals(3, resumed.path("steps").asLong());
+        ResumeTest.assertClose(expected.path("metrics"), resumed.path("metrics"), "summary");
+    }
+
     private static JsonNode withoutTiming(JsonNode row) {
         ObjectNode copy = row.deepCopy();
         copy.remove(TIMING);
