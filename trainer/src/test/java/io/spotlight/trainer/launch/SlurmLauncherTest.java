@@ -92,15 +92,8 @@ class SlurmLauncherTest {
     void aTrialRequeuedMidEpochEndsWithTheMetricsOfAnUninterruptedOne(@TempDir Path tmp) throws Exception {
         String experiment = "slurm-requeue-" + System.nanoTime();
         Path sweep = tmp.resolve("sweep");
-        // two identical trials; the first is requeued in its second epoch, the second runs through
-        List<String> args = new ArrayList<>(List.of("train", "configs/train.conf", "-m", "--no-wait", "seed=7,7",
-                "tracking.uri=" + MLFLOW.uri(), "tracking.experiment=" + experiment, "run.dir=" + sweep));
-        args.addAll(List.of("dataset.train_size=3200", "dataset.test_size=200", "epochs=2", "eval.cam_samples=50",
-                "snapshot.every=0", "log.progress=false", "log.every=2"));
-        args.addAll(ON_SLURM);
-        Cli.Result submitted = Cli.run(REPO, args.toArray(String[]::new));
-        assertEquals(0, submitted.code(), submitted.out() + submitted.err());
-        String jobId = Files.readString(sweep.resolve("slurm").resolve(SlurmLauncher.JOB_ID_FILE)).strip();
+        // the first twin is requeued in its second epoch, the second runs through
+        String jobId = submitTwins(sweep, experiment, 3200);
         Path requeued = sweep.resolve("0_seed=7");
         long stepsPerEpoch = 3200 / 64;
         long deadline = System.currentTimeMillis() + 300_000;
@@ -121,12 +114,7 @@ class SlurmLauncherTest {
         assertTrue(log.contains("attempt 2"), log);
         assertTrue(log.contains("DUE TO JOB REQUEUE"), log);
         // the same MLflow run went on: one run of that name, finished, marked resumed
-        List<JsonNode> runs = new ArrayList<>();
-        for (JsonNode run : MLFLOW.rest().runsOf(experiment)) {
-            if (requeued.toString().equals(MLFLOW.rest().tags(run.path("info").path("run_id").asText()).get("spotlight.run_dir"))) {
-                runs.add(run);
-            }
-        }
+        List<JsonNode> runs = runsOf(experiment, requeued);
         assertEquals(1, runs.size());
         assertEquals("FINISHED", runs.get(0).path("info").path("status").asText());
         assertTrue(MLFLOW.rest().tags(runs.get(0).path("info").path("run_id").asText()).containsKey("spotlight.resumed_from"));
@@ -137,15 +125,8 @@ class SlurmLauncherTest {
             throws Exception {
         String experiment = "slurm-usr1-" + System.nanoTime();
         Path sweep = tmp.resolve("sweep");
-        // two identical trials; the first gets USR1 (as before a time limit) in its second epoch
-        List<String> args = new ArrayList<>(List.of("train", "configs/train.conf", "-m", "--no-wait", "seed=7,7",
-                "tracking.uri=" + MLFLOW.uri(), "tracking.experiment=" + experiment, "run.dir=" + sweep));
-        args.addAll(List.of("dataset.train_size=6400", "dataset.test_size=200", "epochs=2", "eval.cam_samples=50",
-                "snapshot.every=0", "log.progress=false", "log.every=2"));
-        args.addAll(ON_SLURM);
-        Cli.Result submitted = Cli.run(REPO, args.toArray(String[]::new));
-        assertEquals(0, submitted.code(), submitted.out() + submitted.err());
-        String jobId = Files.readString(sweep.resolve("slurm").resolve(SlurmLauncher.JOB_ID_FILE)).strip();
+        // the first twin gets USR1 (as before a time limit) in its second epoch
+        String jobId = submitTwins(sweep, experiment, 6400);
         Path signalled = sweep.resolve("0_seed=7");
         long stepsPerEpoch = 6400 / 64;
         long deadline = System.currentTimeMillis() + 300_000;
@@ -174,12 +155,7 @@ class SlurmLauncherTest {
         assertTrue(log.contains("resuming from checkpoints/" + from + ": epoch 1 of 2 done, step " + stoppedAt), log);
         assertFalse(log.contains("did not stop within"), "the watchdog was not needed: " + log);
         // one MLflow run went on through the stop: left RUNNING by the first attempt, finished by the second
-        List<JsonNode> runs = new ArrayList<>();
-        for (JsonNode run : MLFLOW.rest().runsOf(experiment)) {
-            if (signalled.toString().equals(MLFLOW.rest().tags(run.path("info").path("run_id").asText()).get("spotlight.run_dir"))) {
-                runs.add(run);
-            }
-        }
+        List<JsonNode> runs = runsOf(experiment, signalled);
         assertEquals(1, runs.size());
         assertEquals("FINISHED", runs.get(0).path("info").path("status").asText());
         Map<String, String> tags = MLFLOW.rest().tags(runs.get(0).path("info").path("run_id").asText());
@@ -241,6 +217,32 @@ class SlurmLauncherTest {
             out.put(job.path("name").asText(), summary.get("metrics"));
         }
         return out;
+    }
+
+    /**
+     * Submits two identical trials (seed 7, two epochs of {@code trainSize} images) with {@code
+     * --no-wait} into {@code sweep}, tracked in {@code experiment}, and returns the job id.
+     */
+    private static String submitTwins(Path sweep, String experiment, int trainSize) throws Exception {
+        List<String> args = new ArrayList<>(List.of("train", "configs/train.conf", "-m", "--no-wait", "seed=7,7",
+                "tracking.uri=" + MLFLOW.uri(), "tracking.experiment=" + experiment, "run.dir=" + sweep));
+        args.addAll(List.of("dataset.train_size=" + trainSize, "dataset.test_size=200", "epochs=2", "eval.cam_samples=50",
+                "snapshot.every=0", "log.progress=false", "log.every=2"));
+        args.addAll(ON_SLURM);
+        Cli.Result submitted = Cli.run(REPO, args.toArray(String[]::new));
+        assertEquals(0, submitted.code(), submitted.out() + submitted.err());
+        return Files.readString(sweep.resolve("slurm").resolve(SlurmLauncher.JOB_ID_FILE)).strip();
+    }
+
+    /** The MLflow runs of {@code experiment} whose run directory is {@code runDir}. */
+    private static List<JsonNode> runsOf(String experiment, Path runDir) throws Exception {
+        List<JsonNode> runs = new ArrayList<>();
+        for (JsonNode run : MLFLOW.rest().runsOf(experiment)) {
+            if (runDir.toString().equals(MLFLOW.rest().tags(run.path("info").path("run_id").asText()).get("spotlight.run_dir"))) {
+                runs.add(run);
+            }
+        }
+        return runs;
     }
 
     /** Every trial's log, for a failure's message. */
