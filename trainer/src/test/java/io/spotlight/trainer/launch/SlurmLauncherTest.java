@@ -96,12 +96,7 @@ class SlurmLauncherTest {
         String jobId = submitTwins(sweep, experiment, 3200);
         Path requeued = sweep.resolve("0_seed=7");
         long stepsPerEpoch = 3200 / 64;
-        long deadline = System.currentTimeMillis() + 300_000;
-        while (!(Checkpoint.latest(requeued).isPresent() && lastStep(requeued) > stepsPerEpoch + 4)) {
-            assertTrue(System.currentTimeMillis() < deadline, "trial 0 never reached its second epoch" + logs(sweep));
-            Thread.sleep(100);
-        }
-        long stoppedAt = lastStep(requeued);
+        long stoppedAt = waitForSecondEpoch(sweep, requeued, stepsPerEpoch);
         LocalSlurm.scontrol("requeue", jobId + "_0");
 
         Cli.Result collected = Cli.run(REPO, "collect", sweep.toString());
@@ -129,12 +124,7 @@ class SlurmLauncherTest {
         String jobId = submitTwins(sweep, experiment, 6400);
         Path signalled = sweep.resolve("0_seed=7");
         long stepsPerEpoch = 6400 / 64;
-        long deadline = System.currentTimeMillis() + 300_000;
-        while (lastStep(signalled) <= stepsPerEpoch + 4) {
-            assertTrue(System.currentTimeMillis() < deadline, "trial 0 never reached its second epoch" + logs(sweep));
-            Thread.sleep(50);
-        }
-        long signalledAt = lastStep(signalled);
+        long signalledAt = waitForSecondEpoch(sweep, signalled, stepsPerEpoch);
         LocalSlurm.scancel("--signal=USR1", "--batch", jobId + "_0");
 
         Cli.Result collected = Cli.run(REPO, "collect", sweep.toString());
@@ -232,6 +222,19 @@ class SlurmLauncherTest {
         Cli.Result submitted = Cli.run(REPO, args.toArray(String[]::new));
         assertEquals(0, submitted.code(), submitted.out() + submitted.err());
         return Files.readString(sweep.resolve("slurm").resolve(SlurmLauncher.JOB_ID_FILE)).strip();
+    }
+
+    /**
+     * Waits (at most 5 minutes) until the trial of {@code runDir} has its epoch-1 checkpoint and
+     * is a few steps into its second epoch; returns its last logged step.
+     */
+    private static long waitForSecondEpoch(Path sweep, Path runDir, long stepsPerEpoch) throws Exception {
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (!(Checkpoint.latest(runDir).isPresent() && lastStep(runDir) > stepsPerEpoch + 4)) {
+            assertTrue(System.currentTimeMillis() < deadline, runDir.getFileName() + " never reached its second epoch" + logs(sweep));
+            Thread.sleep(50);
+        }
+        return lastStep(runDir);
     }
 
     /** The MLflow runs of {@code experiment} whose run directory is {@code runDir}. */
