@@ -122,6 +122,7 @@ class Case:
         self.exact = spec["mode"] == "exact"
         self.at_conv1 = spec["layer_kind"] == "conv1"
         self.counterfactual = spec.get("penalty") == "counterfactual"
+        self.augment = spec.get("penalty") == "counterfactual_augment"
         self.every = spec["every"]
         self.sub = spec["sub_batch"]
         self.step_count = 0
@@ -129,9 +130,15 @@ class Case:
     def step(self, guided):
         """One step; guided steps follow the every-k schedule. Returns [forward+loss, backward, optimizer] ms."""
         t0 = time.perf_counter()
-        a1, views, logits = self.model(self.x)
+        scheduled = guided and self.step_count % self.every == 0
+        # counterfactual augmentation: the annotated (here: all) samples become their counterfactuals
+        x_in = counterfactual(self.x, self.forbidden) if scheduled and self.augment else self.x
+        a1, views, logits = self.model(x_in)
         loss = sum(F.cross_entropy(z, y) for z, y in zip(logits, self.ys))
-        if guided and self.step_count % self.every == 0:
+        if scheduled and self.augment:
+            # plus the annotated samples' mean cross-entropy: with every sample annotated, the same again
+            loss = loss + self.every * sum(F.cross_entropy(z, y) for z, y in zip(logits, self.ys))
+        elif scheduled:
             x, ys, forbidden = self.x, self.ys, self.forbidden
             if 0 < self.sub < x.shape[0]:
                 x, ys, forbidden = x[:self.sub], [y[:self.sub] for y in ys], forbidden[:self.sub]

@@ -45,6 +45,9 @@ public final class GuidedLoss {
     /** The fast path, when the terms allow it (see its class); null otherwise. */
     private final ReusedCrossEntropyGradient reuse;
     private final Amortisation amortisation;
+    /** The counterfactual-augmentation term, if any (at most one: it rewrites the batch). */
+    private final PenaltyTerm augment;
+    private final CounterfactualAugmentation augmentation = new CounterfactualAugmentation();
     private final Precision precision;
     /** What a training-mode forward writes besides the graph (BatchNorm running statistics). */
     private final List<ai.djl.nn.Parameter> forwardState = new ArrayList<>();
@@ -84,6 +87,12 @@ public final class GuidedLoss {
             }
         }
         this.reuse = ReusedCrossEntropyGradient.forGroups(model, computer, camGroups, this.terms);
+        List<PenaltyTerm> augments = this.terms.stream().filter(PenaltyTerm::isCounterfactualAugment).toList();
+        if (augments.size() > 1) {
+            throw new CamException("at most one " + CounterfactualAugmentation.NAME + " term (each rewrites the batch), got "
+                    + augments.stream().map(PenaltyTerm::name).toList());
+        }
+        this.augment = augments.isEmpty() ? null : augments.get(0);
     }
 
     /**
@@ -145,6 +154,9 @@ public final class GuidedLoss {
         long samples = amortisation.samples(batch);
         boolean sub = samples < batch;
         boolean scheduled = !terms.isEmpty() && amortisation.guides(step);
+        if (scheduled && augment != null) {
+            x = augmented(x, allowed, hasMask); // the annotated samples become their counterfactuals
+        }
         // what the penalty sees: the whole batch, or its first `samples` samples
         Map<String, NDArray> gLabels = sub && scheduled ? first(labels, samples) : labels;
         Map<String, NDArray> gAllowed = sub && scheduled ? first(allowed, samples) : allowed;
@@ -184,7 +196,7 @@ public final class GuidedLoss {
                 }
             }
         }
-        if (gOutputs.isEmpty() && sub && forwardState.isEmpty() && terms.stream().allMatch(PenaltyTerm::isCounterfactual)) {
+        if (gOutputs.isEmpty() && sub && forwardState.isEmpty() && terms.stream().allMatch(t -> t.isCounterfactual() || t.isCounterfactualAugment())) {
             // only the predictions are needed and no layer mixes samples (no batch statistics): the
             // sub-batch's outputs are the whole batch's first rows, so no second forward of them
             NDIndex rows = new NDIndex("0:" + samples);
@@ -213,7 +225,7 @@ public final class GuidedLoss {
                         heads.add(head);
                     }
                 }
-                NDArray p = termPenalties(t, heads, gx, gOutputs, cams, gAllowed, gHas,
+                NDArray p = termPenalties(t, heads, gx, gOutputs, gLabels, cams, gAllowed, gHas,
                         xcf -> model.forward(ps, xcf, training, List.of())); // [H]
                 vectors.put(t.name(), p);
                 vectorHeads.put(t.name(), heads);
@@ -222,8 +234,8 @@ public final class GuidedLoss {
                 for (int i = 0; i < heads.size(); i++) {
                     String key = t.name() + "/" + heads.get(i);
                     // a KL divergence is in nats like the cross-entropy, and ~0 for an untrained model
-                    // (which would give a huge auto-scale): the counterfactual term is never auto-scaled
-                    double wi = t.lambda() * (t.isCounterfactual() ? 1 : scale(key, ce.get(heads.get(i)), p, i)) * amortisation.weight();
+                    // (which would give a huge auto-scale): the counterfactual terms are never auto-scaled
+                    double wi = t.lambda() * (t.isAutoScaled() ? scale(key, ce.get(heads.get(i)), p, i) : 1) * amortisation.weight();
                     weights.put(key, wi);
                     w[i] = wi;
                     any |= wi != 0;
@@ -259,6 +271,27 @@ public final class GuidedLoss {
         for (int h = 0; h < model.headNames().size(); h++) {
             outputs.put(model.headNames().get(h), taps.output(h));
         }
+    }
+
+    /**
+     * The batch with each annotated sample replaced by its counterfactual ({@link
+     * CounterfactualAugmentation}). The new input is every head's, so every head must share the
+     * augmentation term's mask: a batch where they differ is an error naming the heads.
+     */
+    private NDArray augmented(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
+        String first = model.headNames().stream().filter(augment::guides).findFirst().orElseThrow();
+        NDArray mask = require(allowed, first, "allowed mask");
+        NDArray has = require(hasMask, first, "has-mask flags");
+        for (String head : model.headNames()) {
+            if (!sameRegions(require(allowed, head, "allowed mask"), require(hasMask, head, "has-mask flags"), mask, has)) {
+                throw new CamException("penalty term '" + augment.name() + "' (" + CounterfactualAugmentation.NAME
+                        + ") replaces the input of every head, so every head needs the same mask; heads '" + first
+                        + "' and '" + head + "' differ in this batch (use " + CounterfactualConsistency.NAME + " instead)");
+            }
+        }
+        RegionMasks m = RegionMasks.fit(mask, has.toType(x.getDataType(), false), x.get(":, 0, :, :"), augment.dilation(),
+                "mask of head '" + first + "'");
+        return augmentation.augment(x, m.allowedAtInput(), m.hasMask());
     }
 
     /** Whether two heads' masks and flags are the same (the same arrays, or equal contents). */
@@ -303,7 +336,7 @@ public final class GuidedLoss {
      * the head.
      */
     private NDArray termPenalties(PenaltyTerm t, List<String> heads, NDArray x, Map<String, NDArray> outputs,
-            Map<String, CamResult> cams, Map<String, NDArray> allowed, Map<String, NDArray> hasMask,
+            Map<String, NDArray> labels, Map<String, CamResult> cams, Map<String, NDArray> allowed, Map<String, NDArray> hasMask,
             java.util.function.Function<NDArray, Taps> forward) {
         List<NDArray> masks = new ArrayList<>();
         List<NDArray> has = new ArrayList<>();
@@ -327,6 +360,9 @@ public final class GuidedLoss {
                 if (t.isInputGradient()) {
                     RegionMasks m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
                     perSample = rrr.perSample(outputs.get(heads.get(i)), x, m.forbiddenAtMap());
+                } else if (t.isCounterfactualAugment()) {
+                    // the outputs are the augmented batch's: its cross-entropy per sample
+                    perSample = augmentation.perSample(outputs.get(heads.get(i)), require(labels, heads.get(i), "labels"));
                 } else if (t.isCounterfactual()) {
                     RegionMasks m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
                     CounterfactualConsistency cf = CounterfactualConsistency.of(t.penalty());

@@ -74,13 +74,27 @@ public record PenaltyTerm(
         return CounterfactualConsistency.isName(penalty);
     }
 
-    /** Whether the term penalises a CAM (and so has a method and a layer); rrr and counterfactual do not. */
+    /**
+     * The counterfactual-augmentation term ({@link CounterfactualAugmentation}): no map, no extra
+     * forward; on a guided step the annotated samples of the batch are replaced by their counterfactuals.
+     */
+    public boolean isCounterfactualAugment() {
+        return CounterfactualAugmentation.isName(penalty);
+    }
+
+    /** Whether lambda is the weight itself: the prediction terms are in nats like the cross-entropy. */
+    public boolean isAutoScaled() {
+        return needsMap() || isInputGradient();
+    }
+
+    /** Whether the term penalises a CAM (and so has a method and a layer); rrr and the counterfactual terms do not. */
     public boolean needsMap() {
         return needsMap(penalty);
     }
 
     private static boolean needsMap(String penalty) {
-        return !isInputGradient(penalty) && !CounterfactualConsistency.isName(penalty);
+        return !isInputGradient(penalty) && !CounterfactualConsistency.isName(penalty)
+                && !CounterfactualAugmentation.isName(penalty);
     }
 
     private static boolean isInputGradient(String penalty) {

@@ -91,7 +91,8 @@ class GuidedLossTest {
                 new PenaltyTerm(CounterfactualConsistency.NAME, CounterfactualConsistency.NAME, null, null, null, 0.5, 0,
                         io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label()),
                 new PenaltyTerm(CounterfactualConsistency.PAIR, CounterfactualConsistency.PAIR, null, null, null, 0.5, 1,
-                        io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label()));
+                        io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label()),
+                augment(0.5));
         for (PenaltyTerm term : terms) {
             GradCheck.Result r = check(new GuidedLoss(model, List.of(term), false));
             System.out.printf("guided loss with %-14s %-18s worst rel. error %.2e over %d coords%n",
@@ -166,5 +167,91 @@ class GuidedLossTest {
         }
         assertTrue(Math.abs(r.penalties().get(term.name() + "/a").getDouble() - r.penalties().get(term.name() + "/b").getDouble()) > 1e-6,
                 "different masks and flags give different penalties");
+    }
+
+    private static PenaltyTerm augment(double lambda) {
+        return new PenaltyTerm("augment", CounterfactualAugmentation.NAME, null, null, null, lambda, 0,
+                io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label());
+    }
+
+    /** Every parameter's gradient after a backward of {@code loss}, in the block's order. */
+    private List<double[]> gradients(java.util.function.Supplier<NDArray> loss) {
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+            NDArray g = p.getValue().getArray().getGradient();
+            g.subi(g); // gradients accumulate across collectors
+        }
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            gc.backward(loss.get());
+        }
+        List<double[]> out = new java.util.ArrayList<>();
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+            out.add(p.getValue().getArray().getGradient().toDoubleArray());
+        }
+        return out;
+    }
+
+    @Test
+    void counterfactualAugmentationIsAPlainStepOnTheCounterfactualBatchPlusItsAnnotatedCrossEntropy() {
+        // the augmented step against the same loss written out by hand: forward of the batch whose
+        // annotated samples are their counterfactuals, mean cross-entropy of every head, plus lambda
+        // times the mean cross-entropy of the annotated samples (float64, 1e-10)
+        double lambda = 0.7;
+        Map<String, NDArray> has = has(1, 0, 1);
+        GuidedLoss loss = new GuidedLoss(model, List.of(augment(lambda)), true); // auto_scale leaves it alone
+        double[] value = new double[2];
+        List<double[]> viaLoss = gradients(() -> {
+            GuidedLoss.Result r = loss.evaluate(ps, x, labels, allowed, has, true);
+            assertEquals(lambda, r.weights().get("augment/a"), 0);
+            value[0] = r.total().getDouble();
+            return r.total();
+        });
+        CounterfactualAugmentation aug = new CounterfactualAugmentation();
+        NDArray flags = has.get("a").toType(DataType.FLOAT64, false);
+        NDArray xa = aug.augment(x, allowed.get("a").squeeze(1), flags);
+        List<double[]> byHand = gradients(() -> {
+            io.spotlight.cam.model.Taps taps = model.forward(ps, xa, true, List.of());
+            NDArray total = null;
+            for (String head : List.of("a", "b")) {
+                NDArray perSample = aug.perSample(taps.output(model.headIndex(head)), labels.get(head));
+                NDArray term = perSample.mean().add(perSample.mul(flags).sum().div(flags.sum()).mul(lambda));
+                total = total == null ? term : total.add(term);
+            }
+            value[1] = total.getDouble();
+            return total;
+        });
+        assertEquals(value[1], value[0], 1e-10);
+        for (int i = 0; i < viaLoss.size(); i++) {
+            double[] a = viaLoss.get(i);
+            double[] b = byHand.get(i);
+            for (int j = 0; j < a.length; j++) {
+                assertEquals(b[j], a[j], 1e-10, "parameter " + i + " coordinate " + j);
+            }
+        }
+        // the unannotated sample is the batch's own, the annotated ones are not
+        assertEquals(0, xa.get(1).sub(x.get(1)).abs().max().getDouble(), 0);
+        assertTrue(xa.get(0).sub(x.get(0)).abs().max().getDouble() > 0);
+    }
+
+    @Test
+    void counterfactualAugmentationWithoutMasksIsAPlainStep() {
+        GuidedLoss.Result r = new GuidedLoss(model, List.of(augment(1)), false).evaluate(ps, x, labels, allowed, has(0, 0, 0), true);
+        GuidedLoss.Result plain = new GuidedLoss(model, List.of(), false).evaluate(ps, x, labels, allowed, has(0, 0, 0), true);
+        assertFalse(r.guided());
+        assertEquals(plain.total().getDouble(), r.total().getDouble(), 0);
+    }
+
+    @Test
+    void counterfactualAugmentationRefusesHeadsWithDifferentMasks() {
+        // it rewrites the input of every head, which is wrong for a head whose allowed region differs
+        NDArray maskB = manager.ones(new Shape(3, 1, 6, 6));
+        Map<String, NDArray> masks = Map.of("a", allowed.get("a"), "b", maskB);
+        GuidedLoss loss = new GuidedLoss(model, List.of(augment(1)), false);
+        io.spotlight.cam.CamException e = org.junit.jupiter.api.Assertions.assertThrows(io.spotlight.cam.CamException.class,
+                () -> loss.evaluate(ps, x, labels, masks, has(1, 1, 1), true));
+        assertTrue(e.getMessage().contains("'a' and 'b' differ"), e.getMessage());
+        assertTrue(e.getMessage().contains("counterfactual_augment"), e.getMessage());
+        // and two such terms are refused when the loss is built
+        org.junit.jupiter.api.Assertions.assertThrows(io.spotlight.cam.CamException.class,
+                () -> new GuidedLoss(model, List.of(augment(1), augment(2)), false));
     }
 }

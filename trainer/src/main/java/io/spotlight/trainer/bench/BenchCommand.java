@@ -9,6 +9,7 @@ import io.spotlight.cam.method.CamMethods;
 import io.spotlight.cam.target.Targets;
 import io.spotlight.cam.model.MultiHeadBlock;
 import io.spotlight.losses.Amortisation;
+import io.spotlight.losses.CounterfactualAugmentation;
 import io.spotlight.losses.CounterfactualConsistency;
 import io.spotlight.losses.PenaltyTerm;
 import io.spotlight.trainer.cli.Home;
@@ -56,8 +57,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noResnet;
 
     @Option(names = "--variants", split = ",", description = "guided variants to run: hirescam-features, hirescam-conv1,"
-            + " counterfactual (default: all)")
-    List<String> variantNames = new ArrayList<>(List.of("hirescam-features", "hirescam-conv1", "counterfactual"));
+            + " counterfactual, counterfactual-augment (default: all)")
+    List<String> variantNames = new ArrayList<>(List.of("hirescam-features", "hirescam-conv1", "counterfactual", "counterfactual-augment"));
 
     @Option(names = "--no-conv1", description = "skip the hirescam-conv1 (exact, second-order) cases")
     boolean noConv1;
@@ -87,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
     record Variant(String name, String smallCnnLayer, String resnetAlias, GradientMode mode, String penalty, String description) {
         /** The variant's reason term at {@code layer} (the model's name of the variant's layer). */
         PenaltyTerm term(String layer) {
-            if (penalty.equals(CounterfactualConsistency.NAME)) {
+            if (penalty.equals(CounterfactualConsistency.NAME) || penalty.equals(CounterfactualAugmentation.NAME)) {
                 return new PenaltyTerm(penalty, penalty, null, null, null, 10, 0, mode, Targets.label());
             }
             return new PenaltyTerm("hirescam@" + layer, penalty, CamMethods.byName("hirescam"), layer, null, 1, 1, mode,
@@ -107,7 +108,12 @@ public final class BenchCommand implements Callable<Integer> {
             CounterfactualConsistency.NAME, "counterfactual consistency: KL between the predictions on the batch and on the"
                     + " batch with each forbidden region taken from the next sample (the recommended variant's term)");
 
-    static final List<Variant> VARIANTS = List.of(FEATURES, CONV1, COUNTERFACTUAL);
+    /** configs/guidance/counterfactual-augment.conf: the annotated samples replaced by their counterfactuals. */
+    static final Variant AUGMENT = new Variant("counterfactual-augment", null, null, GradientMode.EXACT,
+            CounterfactualAugmentation.NAME, "counterfactual augmentation: the batch's annotated samples replaced by"
+                    + " their counterfactuals (forbidden region from the next sample), plus their mean cross-entropy");
+
+    static final List<Variant> VARIANTS = List.of(FEATURES, CONV1, COUNTERFACTUAL, AUGMENT);
 
     static Variant variant(String name) {
         return VARIANTS.stream().filter(v -> v.name().equals(name)).findFirst()

@@ -84,7 +84,8 @@ public final class GuidanceFactory {
             }
             List<String> heads = heads(t, where, model.headNames());
             try {
-                if (penalty.equals(InputGradientPenalty.NAME) || io.spotlight.losses.CounterfactualConsistency.isName(penalty)) {
+                if (penalty.equals(InputGradientPenalty.NAME) || io.spotlight.losses.CounterfactualConsistency.isName(penalty)
+                        || io.spotlight.losses.CounterfactualAugmentation.isName(penalty)) {
                     terms.add(new PenaltyTerm(name, penalty, null, null, heads, lambda, pixels(t, 0), GradientMode.EXACT, Targets.label()));
                     continue;
                 }

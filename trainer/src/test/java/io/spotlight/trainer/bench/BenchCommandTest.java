@@ -38,7 +38,7 @@ class BenchCommandTest {
         Path json = Path.of(lines[lines.length - 1].trim());
         assertTrue(json.startsWith(home) && json.endsWith("bench.json"), json.toString());
         JsonNode cases = new ObjectMapper().readTree(json.toFile()).get("cases");
-        assertEquals(9, cases.size(), "1, 2 and 4 heads for each of the three guided variants");
+        assertEquals(12, cases.size(), "1, 2 and 4 heads for each of the four guided variants");
         for (JsonNode c : cases) {
             for (String key : new String[] {"guided", "layer", "mode", "model", "heads", "batch", "baseline_ms", "guided_ms", "ratio"}) {
                 assertTrue(c.has(key), key);
@@ -59,6 +59,8 @@ class BenchCommandTest {
             assertEquals("counterfactual", cases.get(i + 6).get("guided").asText());
             assertEquals("input", cases.get(i + 6).get("layer").asText(), "the counterfactual term has no map layer");
             assertTrue(!cases.get(i + 6).get("fast_path").asBoolean(), cases.get(i + 6).toString());
+            assertEquals("counterfactual-augment", cases.get(i + 9).get("guided").asText());
+            assertEquals("input", cases.get(i + 9).get("layer").asText(), "the augmentation term has no map layer");
         }
     }
 

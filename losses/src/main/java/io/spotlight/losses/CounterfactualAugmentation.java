@@ -1,0 +1,56 @@
+package io.spotlight.losses;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * The cheap sibling of {@link CounterfactualConsistency}: train on the counterfactual itself. Each
+ * annotated sample is replaced in the batch by its counterfactual (its forbidden region taken from
+ * the next sample, {@link CounterfactualConsistency#counterfactual}), and the term adds the
+ * cross-entropy of those samples with their own labels, averaged over the annotated samples and
+ * weighted by lambda. The step has no extra forward or backward: it costs a plain step.
+ *
+ * <p>Why it removes a shortcut: on the counterfactual the shortcut is another sample's, so it no
+ * longer tells the label (the randomised test set's situation), while the allowed content still
+ * does. Why the extra term and not only the swap: averaged over the annotated samples, it keeps a
+ * scarce annotation's weight (10% or 1% of the samples) from being outvoted by the unannotated
+ * ones, which still carry the shortcut; the consistency term is averaged the same way.
+ *
+ * <p>Where it must not be used: the counterfactual replaces the input of every head, so every head
+ * must share one mask (a two-item model, whose heads forbid each other's object, cannot; {@link
+ * GuidedLoss} rejects such a batch).
+ */
+public final class CounterfactualAugmentation {
+    public static final String NAME = "counterfactual_augment";
+    private final CounterfactualConsistency swap = new CounterfactualConsistency();
+
+    /** Whether {@code penalty} names this term. */
+    public static boolean isName(String penalty) {
+        return NAME.equals(penalty);
+    }
+
+    /**
+     * @param x the batch [B, C, H, W]
+     * @param allowedAtInput [B, H, W], 1 where attention is allowed
+     * @param hasMask [B], nonzero for annotated samples
+     * @return x with every annotated sample replaced by its counterfactual; unannotated samples are
+     *     x's own, bit for bit
+     */
+    public NDArray augment(NDArray x, NDArray allowedAtInput, NDArray hasMask) {
+        NDArray swapped = swap.counterfactual(x, allowedAtInput, hasMask);
+        NDArray h = hasMask.toType(x.getDataType(), false).neq(0).toType(x.getDataType(), false)
+                .reshape(x.getShape().get(0), 1, 1, 1);
+        return swapped.mul(h).add(x.mul(h.neg().add(1)));
+    }
+
+    /**
+     * @param logits the head's logits on the augmented batch [B, K]
+     * @param labels [B] class indices
+     * @return the softmax cross-entropy per sample [B]
+     */
+    public NDArray perSample(NDArray logits, NDArray labels) {
+        long classes = logits.getShape().get(1);
+        NDArray oneHot = labels.toType(DataType.INT64, false).oneHot((int) classes).toType(logits.getDataType(), false);
+        return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg();
+    }
+}
