@@ -22,11 +22,34 @@ import ai.djl.ndarray.types.DataType;
  */
 public final class CounterfactualAugmentation {
     public static final String NAME = "counterfactual_augment";
-    private final CounterfactualConsistency swap = new CounterfactualConsistency();
+    /**
+     * The pair swap ({@link CounterfactualConsistency#PAIR}): the partner's forbidden region comes
+     * along, so the counterfactual carries the partner's shortcut at the partner's place instead of
+     * none. A model trained on the own-region swap never sees a shortcut at all, and one at a new
+     * place at test time costs it accuracy (random-patch kind: experiments/shortcut-suite/RESULTS.md,
+     * run 4).
+     */
+    public static final String PAIR = "counterfactual_augment_pair";
+    private final CounterfactualConsistency swap;
+
+    /** The own-region swap ({@value #NAME}). */
+    public CounterfactualAugmentation() {
+        this(false);
+    }
+
+    /** @param pair whether the partner's forbidden region is swapped too ({@value #PAIR}) */
+    public CounterfactualAugmentation(boolean pair) {
+        this.swap = new CounterfactualConsistency(pair);
+    }
 
     /** Whether {@code penalty} names this term. */
     public static boolean isName(String penalty) {
-        return NAME.equals(penalty);
+        return NAME.equals(penalty) || PAIR.equals(penalty);
+    }
+
+    /** The term of {@code penalty}, one of {@link #isName}. */
+    public static CounterfactualAugmentation of(String penalty) {
+        return new CounterfactualAugmentation(PAIR.equals(penalty));
     }
 
     /**

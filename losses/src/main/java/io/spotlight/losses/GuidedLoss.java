@@ -47,7 +47,7 @@ public final class GuidedLoss {
     private final Amortisation amortisation;
     /** The counterfactual-augmentation term, if any (at most one: it rewrites the batch). */
     private final PenaltyTerm augment;
-    private final CounterfactualAugmentation augmentation = new CounterfactualAugmentation();
+    private final CounterfactualAugmentation augmentation;
     private final Precision precision;
     /** What a training-mode forward writes besides the graph (BatchNorm running statistics). */
     private final List<ai.djl.nn.Parameter> forwardState = new ArrayList<>();
@@ -93,6 +93,7 @@ public final class GuidedLoss {
                     + augments.stream().map(PenaltyTerm::name).toList());
         }
         this.augment = augments.isEmpty() ? null : augments.get(0);
+        this.augmentation = augment == null ? null : CounterfactualAugmentation.of(augment.penalty());
     }
 
     /**

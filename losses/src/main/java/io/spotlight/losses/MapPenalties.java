@@ -6,7 +6,8 @@ import java.util.List;
 /** Map penalties by the names used in configs. */
 public final class MapPenalties {
     public static final List<String> NAMES = List.of("outside_share", "outside_share_abs", "rrr_g", "hint", InputGradientPenalty.NAME,
-            CounterfactualConsistency.NAME, CounterfactualConsistency.PAIR, CounterfactualAugmentation.NAME);
+            CounterfactualConsistency.NAME, CounterfactualConsistency.PAIR, CounterfactualAugmentation.NAME,
+            CounterfactualAugmentation.PAIR);
 
     private MapPenalties() {}
 

@@ -21,12 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
 class AmortisedResumeTest {
     private static final String[] AMORTISED = {"guidance.every=4", "guidance.sub_batch=8"};
 
+    /** Counterfactual augmentation rewrites guided batches: every other step, from the same schedule. */
+    private static final String[] AUGMENTED = {"guidance=counterfactual-augment", "guidance.every=2"};
+
     @Test
     void aKilledAmortisedRunResumesToTheUninterruptedRunsMetricsWithTheScheduleOnTheGlobalStep(@TempDir Path dir) throws Exception {
+        killAndResume(dir, AMORTISED, "penalty/hirescam-conv1/label", 4, "every 4, sub-batch 8");
+    }
+
+    @Test
+    void aKilledCounterfactualAugmentationRunResumesExactly(@TempDir Path dir) throws Exception {
+        killAndResume(dir, AUGMENTED, "penalty/augment/label", 2, "counterfactual augmentation, every 2");
+    }
+
+    private static void killAndResume(Path dir, String[] overrides, String penaltyKey, int every, String what) throws Exception {
         Path reference = dir.resolve("uninterrupted");
-        ChildTrain.run(dir.resolve("uninterrupted.log"), ChildTrain.tinyRun("amortised", reference, AMORTISED));
+        ChildTrain.run(dir.resolve("uninterrupted.log"), ChildTrain.tinyRun("amortised", reference, overrides));
         Path run = dir.resolve("run");
-        ChildTrain child = ChildTrain.start(dir.resolve("killed.log"), ChildTrain.tinyRun("amortised", run, AMORTISED));
+        ChildTrain child = ChildTrain.start(dir.resolve("killed.log"), ChildTrain.tinyRun("amortised", run, overrides));
         int from = child.killMidEpoch(run);
         String out = ChildTrain.run(dir.resolve("resumed.log"), List.of("resume=" + run));
         assertTrue(out.contains("resuming from checkpoints/epoch-000" + from), out);
@@ -43,14 +55,15 @@ class AmortisedResumeTest {
             JsonNode row = got.get(i);
             if (row.has("loss")) { // a training step's row (evaluation rows have none)
                 long step = row.path("step").asLong();
-                boolean penalised = row.has("penalty/hirescam-conv1/label");
-                assertEquals((step - 1) % 4 == 0, penalised, "step " + step + " is guided iff its 0-based global index is a multiple of 4");
+                boolean penalised = row.has(penaltyKey);
+                assertEquals((step - 1) % every == 0, penalised,
+                        "step " + step + " is guided iff its 0-based global index is a multiple of " + every);
                 guided += penalised ? 1 : 0;
             }
         }
-        assertEquals((ChildTrain.EPOCHS * ChildTrain.STEPS_PER_EPOCH + 3) / 4, guided, "one step in four, over the whole run");
-        System.out.printf("MEASURED amortised run (every 4, sub-batch 8) killed after epoch %d and resumed: largest difference %.3g"
-                + " over %d rows, %d guided steps%n", from, worst, got.size(), guided);
+        assertEquals((ChildTrain.EPOCHS * ChildTrain.STEPS_PER_EPOCH + every - 1) / every, guided, "one step in " + every + ", over the whole run");
+        System.out.printf("MEASURED amortised run (%s) killed after epoch %d and resumed: largest difference %.3g"
+                + " over %d rows, %d guided steps%n", what, from, worst, got.size(), guided);
     }
 
     private static JsonNode withoutTiming(JsonNode row) {
