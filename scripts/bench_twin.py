@@ -122,7 +122,8 @@ class Case:
         self.exact = spec["mode"] == "exact"
         self.at_conv1 = spec["layer_kind"] == "conv1"
         self.counterfactual = spec.get("penalty") == "counterfactual"
-        self.augment = spec.get("penalty") == "counterfactual_augment"
+        # the twin swaps the same corner in every sample, so the pair swap is the own one here
+        self.augment = spec.get("penalty") in ("counterfactual_augment", "counterfactual_augment_pair")
         self.every = spec["every"]
         self.sub = spec["sub_batch"]
         self.step_count = 0

@@ -57,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noResnet;
 
     @Option(names = "--variants", split = ",", description = "guided variants to run: hirescam-features, hirescam-conv1,"
-            + " counterfactual, counterfactual-augment (default: all)")
+            + " counterfactual, counterfactual-augment (default: these four), counterfactual-augment-pair")
     List<String> variantNames = new ArrayList<>(List.of("hirescam-features", "hirescam-conv1", "counterfactual", "counterfactual-augment"));
 
     @Option(names = "--no-conv1", description = "skip the hirescam-conv1 (exact, second-order) cases")
@@ -88,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
     record Variant(String name, String smallCnnLayer, String resnetAlias, GradientMode mode, String penalty, String description) {
         /** The variant's reason term at {@code layer} (the model's name of the variant's layer). */
         PenaltyTerm term(String layer) {
-            if (penalty.equals(CounterfactualConsistency.NAME) || penalty.equals(CounterfactualAugmentation.NAME)) {
+            if (penalty.equals(CounterfactualConsistency.NAME) || CounterfactualAugmentation.isName(penalty)) {
                 return new PenaltyTerm(penalty, penalty, null, null, null, 10, 0, mode, Targets.label());
             }
             return new PenaltyTerm("hirescam@" + layer, penalty, CamMethods.byName("hirescam"), layer, null, 1, 1, mode,
@@ -113,7 +113,12 @@ public final class BenchCommand implements Callable<Integer> {
             CounterfactualAugmentation.NAME, "counterfactual augmentation: the batch's annotated samples replaced by"
                     + " their counterfactuals (forbidden region from the next sample), plus their mean cross-entropy");
 
-    static final List<Variant> VARIANTS = List.of(FEATURES, CONV1, COUNTERFACTUAL, AUGMENT);
+    /** The same with the pair swap (the partner's forbidden region comes along); not in the default list. */
+    static final Variant AUGMENT_PAIR = new Variant("counterfactual-augment-pair", null, null, GradientMode.EXACT,
+            CounterfactualAugmentation.PAIR, "counterfactual augmentation with the pair swap: the partner's forbidden"
+                    + " region comes along");
+
+    static final List<Variant> VARIANTS = List.of(FEATURES, CONV1, COUNTERFACTUAL, AUGMENT, AUGMENT_PAIR);
 
     static Variant variant(String name) {
         return VARIANTS.stream().filter(v -> v.name().equals(name)).findFirst()
