@@ -60,10 +60,7 @@ public final class CounterfactualAugmentation {
      *     x's own, bit for bit
      */
     public NDArray augment(NDArray x, NDArray allowedAtInput, NDArray hasMask) {
-        NDArray swapped = swap.counterfactual(x, allowedAtInput, hasMask);
-        NDArray h = hasMask.toType(x.getDataType(), false).neq(0).toType(x.getDataType(), false)
-                .reshape(x.getShape().get(0), 1, 1, 1);
-        return swapped.mul(h).add(x.mul(h.neg().add(1)));
+        return swap.counterfactual(x, allowedAtInput, hasMask, true);
     }
 
     /**

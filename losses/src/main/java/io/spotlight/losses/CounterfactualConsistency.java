@@ -63,6 +63,15 @@ public final class CounterfactualConsistency {
      *     taken from the next sample
      */
     public NDArray counterfactual(NDArray x, NDArray allowedAtInput, NDArray hasMask) {
+        return counterfactual(x, allowedAtInput, hasMask, false);
+    }
+
+    /**
+     * @param keepUnannotated whether unannotated samples stay x's own, bit for bit (for training on
+     *     the result, {@link CounterfactualAugmentation}); otherwise their rows are whatever the
+     *     swap gives, which the consistency term ignores
+     */
+    NDArray counterfactual(NDArray x, NDArray allowedAtInput, NDArray hasMask, boolean keepUnannotated) {
         long b = x.getShape().get(0);
         if (b < 2) {
             return x; // no partner: the term is 0 for a batch of one
@@ -78,6 +87,10 @@ public final class CounterfactualConsistency {
             allowed = allowed.mul(partnerAllowed);
         }
         NDArray keep = allowed.expandDims(1);
+        if (keepUnannotated) {
+            // keep = 1 everywhere in an unannotated sample: x * 1 + partner * 0 is x exactly
+            keep = keep.maximum(hasMask.toType(x.getDataType(), false).eq(0).toType(x.getDataType(), false).reshape(b, 1, 1, 1));
+        }
         return x.mul(keep).add(partner.mul(keep.neg().add(1)));
     }
 

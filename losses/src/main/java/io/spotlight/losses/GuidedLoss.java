@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -289,6 +290,11 @@ public final class GuidedLoss {
                         + ") replaces the input of every head, so every head needs the same mask; heads '" + first
                         + "' and '" + head + "' differ in this batch (use " + CounterfactualConsistency.NAME + " instead)");
             }
+        }
+        Shape input = x.getShape();
+        if (augment.dilation() == 0 && mask.getShape().equals(new Shape(input.get(0), 1, input.get(2), input.get(3)))) {
+            // the mask is the allowed region at input resolution already: no fitting (a dozen ops a step)
+            return augmentation.augment(x, mask.toType(x.getDataType(), false).reshape(input.get(0), input.get(2), input.get(3)), has);
         }
         RegionMasks m = RegionMasks.fit(mask, has.toType(x.getDataType(), false), x.get(":, 0, :, :"), augment.dilation(),
                 "mask of head '" + first + "'");

@@ -233,6 +233,20 @@ class GuidedLossTest {
     }
 
     @Test
+    void counterfactualAugmentationTakesMasksAtInputResolutionAsTheyAreAndFitsTheRestTheSame() {
+        // [B, 1, H, W] masks skip RegionMasks.fit (the fast case); [B, H, W] ones go through it
+        Map<String, NDArray> flat = Map.of("a", allowed.get("a").squeeze(1), "b", allowed.get("b").squeeze(1));
+        for (String penalty : List.of(CounterfactualAugmentation.NAME, CounterfactualAugmentation.PAIR)) {
+            PenaltyTerm term = new PenaltyTerm("augment", penalty, null, null, null, 0.7, 0,
+                    io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label());
+            GuidedLoss loss = new GuidedLoss(model, List.of(term), false);
+            double direct = loss.evaluate(ps, x, labels, allowed, has(1, 0, 1), true).total().getDouble();
+            double fitted = loss.evaluate(ps, x, labels, flat, has(1, 0, 1), true).total().getDouble();
+            assertEquals(fitted, direct, 0, penalty);
+        }
+    }
+
+    @Test
     void counterfactualAugmentationWithoutMasksIsAPlainStep() {
         GuidedLoss.Result r = new GuidedLoss(model, List.of(augment(1)), false).evaluate(ps, x, labels, allowed, has(0, 0, 0), true);
         GuidedLoss.Result plain = new GuidedLoss(model, List.of(), false).evaluate(ps, x, labels, allowed, has(0, 0, 0), true);
