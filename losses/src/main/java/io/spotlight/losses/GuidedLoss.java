@@ -286,7 +286,7 @@ public final class GuidedLoss {
         NDArray has = require(hasMask, first, "has-mask flags");
         for (String head : model.headNames()) {
             if (!sameRegions(require(allowed, head, "allowed mask"), require(hasMask, head, "has-mask flags"), mask, has)) {
-                throw new CamException("penalty term '" + augment.name() + "' (" + CounterfactualAugmentation.NAME
+                throw new CamException("penalty term '" + augment.name() + "' (" + augment.penalty()
                         + ") replaces the input of every head, so every head needs the same mask; heads '" + first
                         + "' and '" + head + "' differ in this batch (use " + CounterfactualConsistency.NAME + " instead)");
             }
