@@ -62,8 +62,8 @@ final class PytorchTwin implements AutoCloseable {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("model", c.model());
         spec.put("heads", c.heads());
-        spec.put("layer_kind", c.variant() == BenchCommand.CONV1 ? "conv1" : c.variant() == BenchCommand.COUNTERFACTUAL || c.variant() == BenchCommand.AUGMENT
-                || c.variant() == BenchCommand.AUGMENT_PAIR ? "input" : "features");
+        // the counterfactual variants have no map layer
+        spec.put("layer_kind", c.variant() == BenchCommand.CONV1 ? "conv1" : c.variant().smallCnnLayer() == null ? "input" : "features");
         spec.put("penalty", c.variant().penalty());
         spec.put("mode", c.variant().mode().name().toLowerCase(java.util.Locale.ROOT));
         spec.put("every", c.amortisation().every());
