@@ -62,7 +62,7 @@ public final class CounterfactualAugmentation {
      *     x's own, bit for bit
      */
     public NDArray augment(NDArray x, NDArray allowedAtInput, NDArray hasMask) {
-        return swap.counterfactual(x, allowedAtInput, hasMask, true);
+        return swap.counterfactual(x, allowedAtInput, hasMask, hasMask);
     }
 
     /**

@@ -63,15 +63,16 @@ public final class CounterfactualConsistency {
      *     taken from the next sample
      */
     public NDArray counterfactual(NDArray x, NDArray allowedAtInput, NDArray hasMask) {
-        return counterfactual(x, allowedAtInput, hasMask, false);
+        return counterfactual(x, allowedAtInput, hasMask, (NDArray) null);
     }
 
     /**
-     * @param keepUnannotated whether unannotated samples stay x's own, bit for bit (for training on
-     *     the result, {@link CounterfactualAugmentation}); otherwise their rows are whatever the
-     *     swap gives, which the consistency term ignores
+     * @param replaced null, or [B] nonzero for the rows to replace (for training on the result:
+     *     {@link CounterfactualAugmentation}, {@link CounterfactualMix}); every other row stays x's own,
+     *     bit for bit. With null every row is whatever the swap gives (the consistency term ignores
+     *     the unannotated ones). Partners lend their region by {@code hasMask}, whichever rows are replaced.
      */
-    NDArray counterfactual(NDArray x, NDArray allowedAtInput, NDArray hasMask, boolean keepUnannotated) {
+    NDArray counterfactual(NDArray x, NDArray allowedAtInput, NDArray hasMask, NDArray replaced) {
         long b = x.getShape().get(0);
         if (b < 2) {
             return x; // no partner: the term is 0 for a batch of one
@@ -87,9 +88,9 @@ public final class CounterfactualConsistency {
             allowed = allowed.mul(partnerAllowed);
         }
         NDArray keep = allowed.expandDims(1);
-        if (keepUnannotated) {
-            // keep = 1 everywhere in an unannotated sample: x * 1 + partner * 0 is x exactly
-            keep = keep.maximum(hasMask.toType(x.getDataType(), false).eq(0).toType(x.getDataType(), false).reshape(b, 1, 1, 1));
+        if (replaced != null) {
+            // keep = 1 everywhere in a row not replaced: x * 1 + partner * 0 is x exactly
+            keep = keep.maximum(replaced.toType(x.getDataType(), false).eq(0).toType(x.getDataType(), false).reshape(b, 1, 1, 1));
         }
         return x.mul(keep).add(partner.mul(keep.neg().add(1)));
     }

@@ -46,9 +46,10 @@ public final class GuidedLoss {
     /** The fast path, when the terms allow it (see its class); null otherwise. */
     private final ReusedCrossEntropyGradient reuse;
     private final Amortisation amortisation;
-    /** The counterfactual-augmentation term, if any (at most one: it rewrites the batch). */
+    /** The term that rewrites the batch (augmentation or mix), if any: at most one. */
     private final PenaltyTerm augment;
     private final CounterfactualAugmentation augmentation;
+    private final CounterfactualMix mixing;
     private final Precision precision;
     /** What a training-mode forward writes besides the graph (BatchNorm running statistics). */
     private final List<ai.djl.nn.Parameter> forwardState = new ArrayList<>();
@@ -88,13 +89,20 @@ public final class GuidedLoss {
             }
         }
         this.reuse = ReusedCrossEntropyGradient.forGroups(model, computer, camGroups, this.terms);
-        List<PenaltyTerm> augments = this.terms.stream().filter(PenaltyTerm::isCounterfactualAugment).toList();
+        List<PenaltyTerm> augments = this.terms.stream().filter(PenaltyTerm::rewritesBatch).toList();
         if (augments.size() > 1) {
-            throw new CamException("at most one " + CounterfactualAugmentation.NAME + " term (each rewrites the batch), got "
-                    + augments.stream().map(PenaltyTerm::name).toList());
+            throw new CamException("at most one " + CounterfactualAugmentation.NAME + " or " + CounterfactualMix.NAME
+                    + " term (each rewrites the batch), got " + augments.stream().map(PenaltyTerm::name).toList());
         }
         this.augment = augments.isEmpty() ? null : augments.get(0);
-        this.augmentation = augment == null ? null : CounterfactualAugmentation.of(augment.penalty());
+        boolean mix = augment != null && augment.isCounterfactualMix();
+        if (mix && amortisation.subBatch() != 0) {
+            throw new CamException("penalty term '" + augment.name() + "' (" + CounterfactualMix.NAME
+                    + ") bounds its extra forward by its pairs (" + augment.pairs() + "); guidance sub_batch must be 0 with it, got "
+                    + amortisation.subBatch());
+        }
+        this.augmentation = augment == null || mix ? null : CounterfactualAugmentation.of(augment.penalty());
+        this.mixing = mix ? new CounterfactualMix() : null;
     }
 
     /**
@@ -156,14 +164,20 @@ public final class GuidedLoss {
         long samples = amortisation.samples(batch);
         boolean sub = samples < batch;
         boolean scheduled = !terms.isEmpty() && amortisation.guides(step);
-        if (scheduled && augment != null) {
+        CounterfactualMix.Step mixStep = null;
+        if (scheduled && mixing != null) {
+            mixStep = mixed(x, allowed, hasMask); // pairs kept, the other annotated samples replaced
+            if (mixStep != null) {
+                x = mixStep.batch();
+            }
+        } else if (scheduled && augment != null) {
             x = augmented(x, allowed, hasMask); // the annotated samples become their counterfactuals
         }
         // what the penalty sees: the whole batch, or its first `samples` samples
         Map<String, NDArray> gLabels = sub && scheduled ? first(labels, samples) : labels;
         Map<String, NDArray> gAllowed = sub && scheduled ? first(allowed, samples) : allowed;
         Map<String, NDArray> gHas = sub && scheduled ? first(hasMask, samples) : hasMask;
-        boolean annotated = scheduled && anyMask(gHas);
+        boolean annotated = scheduled && (mixing != null ? mixStep != null : anyMask(gHas));
         sub &= annotated;
         NDArray gx = sub ? x.get(new NDIndex("0:" + samples)).duplicate() : x;
         boolean inputGradient = annotated && terms.stream().anyMatch(PenaltyTerm::isInputGradient);
@@ -227,8 +241,10 @@ public final class GuidedLoss {
                         heads.add(head);
                     }
                 }
-                NDArray p = termPenalties(t, heads, gx, gOutputs, gLabels, cams, gAllowed, gHas,
-                        xcf -> model.forward(ps, xcf, training, List.of())); // [H]
+                NDArray p = t.isCounterfactualMix()
+                        ? mixPenalties(heads, gOutputs, mixStep.counterfactualRows(), mixStep, ps, training)
+                        : termPenalties(t, heads, gx, gOutputs, gLabels, cams, gAllowed, gHas,
+                                xcf -> model.forward(ps, xcf, training, List.of())); // [H]
                 vectors.put(t.name(), p);
                 vectorHeads.put(t.name(), heads);
                 double[] w = new double[heads.size()];
@@ -277,10 +293,26 @@ public final class GuidedLoss {
 
     /**
      * The batch with each annotated sample replaced by its counterfactual ({@link
-     * CounterfactualAugmentation}). The new input is every head's, so every head must share the
-     * augmentation term's mask: a batch where they differ is an error naming the heads.
+     * CounterfactualAugmentation}).
      */
     private NDArray augmented(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
+        Region r = sharedRegion(x, allowed, hasMask);
+        return augmentation.augment(x, r.allowedAtInput(), r.hasMask());
+    }
+
+    /** The mix's step ({@link CounterfactualMix}), or null when no sample is annotated. */
+    private CounterfactualMix.Step mixed(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
+        Region r = sharedRegion(x, allowed, hasMask);
+        return mixing.step(x, r.allowedAtInput(), r.hasMask(), augment.pairs());
+    }
+
+    /**
+     * The rewriting term's region at input resolution, which every head must share: the new input
+     * is every head's, so a batch where the heads' masks differ is an error naming the heads.
+     */
+    private record Region(NDArray allowedAtInput, NDArray hasMask) {}
+
+    private Region sharedRegion(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
         String first = model.headNames().stream().filter(augment::guides).findFirst().orElseThrow();
         NDArray mask = require(allowed, first, "allowed mask");
         NDArray has = require(hasMask, first, "has-mask flags");
@@ -294,11 +326,25 @@ public final class GuidedLoss {
         Shape input = x.getShape();
         if (augment.dilation() == 0 && mask.getShape().equals(new Shape(input.get(0), 1, input.get(2), input.get(3)))) {
             // the mask is the allowed region at input resolution already: no fitting (a dozen ops a step)
-            return augmentation.augment(x, mask.toType(x.getDataType(), false).reshape(input.get(0), input.get(2), input.get(3)), has);
+            return new Region(mask.toType(x.getDataType(), false).reshape(input.get(0), input.get(2), input.get(3)), has);
         }
         RegionMasks m = RegionMasks.fit(mask, has.toType(x.getDataType(), false), x.get(":, 0, :, :"), augment.dilation(),
                 "mask of head '" + first + "'");
-        return augmentation.augment(x, m.allowedAtInput(), m.hasMask());
+        return new Region(m.allowedAtInput(), m.hasMask());
+    }
+
+    /**
+     * The mix term for each of {@code heads}, [H]: the mean KL over the step's pairs. Heads share the
+     * counterfactual rows and so their one forward.
+     */
+    private NDArray mixPenalties(List<String> heads, Map<String, NDArray> outputs, NDArray counterfactualRows,
+            CounterfactualMix.Step step, ParameterStore ps, boolean training) {
+        Taps cf = model.forward(ps, counterfactualRows, training, List.of());
+        List<NDArray> perHead = new ArrayList<>();
+        for (String head : heads) {
+            perHead.add(mixing.perPair(step, outputs.get(head), cf.output(model.headIndex(head))).mean());
+        }
+        return perHead.size() == 1 ? perHead.get(0).reshape(1) : NDArrays.stack(new NDList(perHead));
     }
 
     /** Whether two heads' masks and flags are the same (the same arrays, or equal contents). */

@@ -22,6 +22,8 @@ import java.util.List;
  *     field radius; see {@link io.spotlight.cam.map.ReceptiveField#dilationRadius()})
  * @param mode exact (second order) or constant channel weights
  * @param target what each head's map explains during training (default: the label)
+ * @param pairs {@value CounterfactualMix#NAME} only: how many annotated samples per step are paired
+ *     with their counterfactual (the rest are replaced by it); 0 for every other penalty
  */
 public record PenaltyTerm(
         String name,
@@ -32,7 +34,14 @@ public record PenaltyTerm(
         double lambda,
         int dilation,
         GradientMode mode,
-        CamTarget target) {
+        CamTarget target,
+        int pairs) {
+
+    /** A term of any penalty but {@value CounterfactualMix#NAME} (no pairs). */
+    public PenaltyTerm(String name, String penalty, CamMethod method, String layer, List<String> heads, double lambda,
+            int dilation, GradientMode mode, CamTarget target) {
+        this(name, penalty, method, layer, heads, lambda, dilation, mode, target, 0);
+    }
 
     public PenaltyTerm {
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
@@ -40,6 +49,11 @@ public record PenaltyTerm(
         }
         if (dilation < 0) {
             throw new CamException("dilation of penalty term '" + name + "' must be >= 0 pixels, got " + dilation);
+        }
+        if (CounterfactualMix.NAME.equals(penalty) ? pairs < 1 : pairs != 0) {
+            throw new CamException("penalty term '" + name + "': pairs is " + (CounterfactualMix.NAME.equals(penalty)
+                    ? "the number of annotated samples per step paired with their counterfactual, at least 1, got " + pairs
+                    : "only for " + CounterfactualMix.NAME + ", got " + pairs + " for " + penalty));
         }
         if (needsMap(penalty)) {
             MapPenalties.byName(penalty); // fail early on an unknown name
@@ -82,6 +96,19 @@ public record PenaltyTerm(
         return CounterfactualAugmentation.isName(penalty);
     }
 
+    /**
+     * The counterfactual-mix term ({@link CounterfactualMix}): consistency on the first annotated
+     * samples, the others replaced by their counterfactuals; a forward of the paired rows.
+     */
+    public boolean isCounterfactualMix() {
+        return CounterfactualMix.NAME.equals(penalty);
+    }
+
+    /** Whether the term rewrites the batch's annotated samples (augmentation, mix): at most one per loss. */
+    public boolean rewritesBatch() {
+        return isCounterfactualAugment() || isCounterfactualMix();
+    }
+
     /** Whether lambda is the weight itself: the prediction terms are in nats like the cross-entropy. */
     public boolean isAutoScaled() {
         return needsMap() || isInputGradient();
@@ -94,7 +121,7 @@ public record PenaltyTerm(
 
     private static boolean needsMap(String penalty) {
         return !isInputGradient(penalty) && !CounterfactualConsistency.isName(penalty)
-                && !CounterfactualAugmentation.isName(penalty);
+                && !CounterfactualAugmentation.isName(penalty) && !CounterfactualMix.NAME.equals(penalty);
     }
 
     private static boolean isInputGradient(String penalty) {

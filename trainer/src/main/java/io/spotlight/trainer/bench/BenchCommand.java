@@ -11,6 +11,7 @@ import io.spotlight.cam.model.MultiHeadBlock;
 import io.spotlight.losses.Amortisation;
 import io.spotlight.losses.CounterfactualAugmentation;
 import io.spotlight.losses.CounterfactualConsistency;
+import io.spotlight.losses.CounterfactualMix;
 import io.spotlight.losses.PenaltyTerm;
 import io.spotlight.trainer.cli.Home;
 import io.spotlight.trainer.config.Cfg;
@@ -57,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noResnet;
 
     @Option(names = "--variants", split = ",", description = "guided variants to run: hirescam-features, hirescam-conv1,"
-            + " counterfactual, counterfactual-augment (default: these four), counterfactual-augment-pair")
+            + " counterfactual, counterfactual-augment (default: these four), counterfactual-augment-pair, counterfactual-mix")
     List<String> variantNames = new ArrayList<>(List.of("hirescam-features", "hirescam-conv1", "counterfactual", "counterfactual-augment"));
 
     @Option(names = "--no-conv1", description = "skip the hirescam-conv1 (exact, second-order) cases")
@@ -91,6 +92,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (penalty.equals(CounterfactualConsistency.NAME) || CounterfactualAugmentation.isName(penalty)) {
                 return new PenaltyTerm(penalty, penalty, null, null, null, 10, 0, mode, Targets.label());
             }
+            if (penalty.equals(CounterfactualMix.NAME)) {
+                return new PenaltyTerm(penalty, penalty, null, null, null, 10, 0, mode, Targets.label(), MIX_PAIRS);
+            }
             return new PenaltyTerm("hirescam@" + layer, penalty, CamMethods.byName("hirescam"), layer, null, 1, 1, mode,
                     Targets.labelLogProbability());
         }
@@ -118,7 +122,14 @@ public final class BenchCommand implements Callable<Integer> {
             CounterfactualAugmentation.PAIR, "counterfactual augmentation with the pair swap: the partner's forbidden"
                     + " region comes along");
 
-    static final List<Variant> VARIANTS = List.of(FEATURES, CONV1, COUNTERFACTUAL, AUGMENT, AUGMENT_PAIR);
+    /** configs/guidance/counterfactual-mix.conf's pairs. */
+    static final int MIX_PAIRS = 8;
+    /** configs/guidance/counterfactual-mix.conf: consistency on 8 annotated samples, the others replaced. */
+    static final Variant MIX = new Variant("counterfactual-mix", null, null, GradientMode.EXACT, CounterfactualMix.NAME,
+            "counterfactual mix: consistency on the first " + MIX_PAIRS + " annotated samples (their counterfactuals'"
+                    + " own forward), every other annotated sample replaced by its pair-swap counterfactual");
+
+    static final List<Variant> VARIANTS = List.of(FEATURES, CONV1, COUNTERFACTUAL, AUGMENT, AUGMENT_PAIR, MIX);
 
     static Variant variant(String name) {
         return VARIANTS.stream().filter(v -> v.name().equals(name)).findFirst()

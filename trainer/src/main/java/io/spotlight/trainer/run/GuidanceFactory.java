@@ -84,9 +84,17 @@ public final class GuidanceFactory {
             }
             List<String> heads = heads(t, where, model.headNames());
             try {
+                boolean mix = penalty.equals(io.spotlight.losses.CounterfactualMix.NAME);
+                if (t.has("pairs") != mix) {
+                    throw new SpotlightConfigError(where + (mix ? ".pairs is missing: " + penalty
+                            + " needs the number of annotated samples per step paired with their counterfactual"
+                            : ".pairs (defined at " + t.origin("pairs") + ") is only for " + io.spotlight.losses.CounterfactualMix.NAME
+                                    + ", not " + penalty));
+                }
                 if (penalty.equals(InputGradientPenalty.NAME) || io.spotlight.losses.CounterfactualConsistency.isName(penalty)
-                        || io.spotlight.losses.CounterfactualAugmentation.isName(penalty)) {
-                    terms.add(new PenaltyTerm(name, penalty, null, null, heads, lambda, pixels(t, 0), GradientMode.EXACT, Targets.label()));
+                        || io.spotlight.losses.CounterfactualAugmentation.isName(penalty) || mix) {
+                    terms.add(new PenaltyTerm(name, penalty, null, null, heads, lambda, pixels(t, 0), GradientMode.EXACT, Targets.label(),
+                            mix ? t.getInt("pairs", 1, 1 << 16) : 0));
                     continue;
                 }
                 String layer = layer(t.getString("layer"), where + ".layer", built, model);

@@ -1,0 +1,76 @@
+package io.spotlight.losses;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Counterfactual consistency where it is needed, augmentation where it is free. Of a batch's
+ * annotated samples, the first {@code pairs} are paired with their counterfactual (the
+ * recommended term's own-region swap, {@link CounterfactualConsistency}): the counterfactual rows
+ * get a forward of their own and the term is KL(p(x) ‖ p(x')) averaged over the pairs. Every
+ * other annotated sample is replaced in the batch by its pair-swap counterfactual ({@link
+ * CounterfactualAugmentation}) and trained with its label, at no extra cost and no extra weight.
+ *
+ * <p>Why both: consistency asks for invariance and needs few masks (10% of them do what all of them
+ * do), but costs a forward and backward per pair; replacement costs nothing but needs most of the
+ * batch annotated, since unannotated samples still carry the shortcut (with 10% of the masks
+ * augmentation loses 7 points: experiments/mask-quality/RESULTS.md). With scarce masks a batch has
+ * fewer annotated samples than {@code pairs}, and the step is the consistency step on all of
+ * them; with full masks most of the batch is replaced, and the step costs a plain step plus a
+ * forward of {@code pairs} rows.
+ *
+ * <p>Where it must not be used: the replacement is every head's input, so every head must share
+ * one mask ({@link GuidedLoss} rejects a batch where they differ, as for augmentation).
+ */
+public final class CounterfactualMix {
+    public static final String NAME = "counterfactual_mix";
+    private final CounterfactualConsistency own = new CounterfactualConsistency(false);
+    private final CounterfactualConsistency pairSwap = new CounterfactualConsistency(true);
+
+    /** What one guided step does with its batch. */
+    public record Step(NDArray batch, NDArray pairRows, NDArray counterfactualRows) {}
+
+    /**
+     * @param x the batch [B, C, H, W]
+     * @param allowedAtInput [B, H, W], 1 where attention is allowed
+     * @param hasMask [B], nonzero for annotated samples
+     * @param pairs how many of the annotated samples (the first ones) are paired; at least 1
+     * @return the batch to train on (annotated samples beyond the first {@code pairs} replaced by
+     *     their counterfactuals, every other row x's own, bit for bit), the paired rows' indices
+     *     [P] and their own-region counterfactuals [P, C, H, W]; null when no sample is annotated
+     */
+    public Step step(NDArray x, NDArray allowedAtInput, NDArray hasMask, int pairs) {
+        float[] has = hasMask.toType(DataType.FLOAT32, false).toFloatArray(); // one host read of B flags
+        List<Long> paired = new ArrayList<>();
+        float[] replaced = new float[has.length];
+        boolean any = false;
+        for (int i = 0; i < has.length; i++) {
+            if (has[i] != 0 && paired.size() < pairs) {
+                paired.add((long) i);
+            } else if (has[i] != 0) {
+                replaced[i] = 1;
+                any = true;
+            }
+        }
+        if (paired.isEmpty() || x.getShape().get(0) < 2) {
+            return null;
+        }
+        NDArray rows = x.getManager().create(paired.stream().mapToLong(Long::longValue).toArray()).toDevice(x.getDevice(), false);
+        NDArray batch = any
+                ? pairSwap.counterfactual(x, allowedAtInput, hasMask, x.getManager().create(replaced).toDevice(x.getDevice(), false))
+                : x;
+        NDArray counterfactuals = own.counterfactual(x, allowedAtInput, hasMask).get(rows);
+        return new Step(batch, rows, counterfactuals);
+    }
+
+    /**
+     * @param logits the head's logits on the step's batch [B, K]
+     * @param counterfactualLogits the head's logits on {@link Step#counterfactualRows} [P, K]
+     * @return KL(p ‖ p') per pair [P]
+     */
+    public NDArray perPair(Step step, NDArray logits, NDArray counterfactualLogits) {
+        return own.perSample(logits.get(step.pairRows()), counterfactualLogits);
+    }
+}
