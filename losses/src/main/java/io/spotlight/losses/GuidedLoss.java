@@ -334,15 +334,15 @@ public final class GuidedLoss {
     }
 
     /**
-     * The mix term for each of {@code heads}, [H]: the mean KL over the step's pairs. Heads share the
-     * counterfactual rows and so their one forward.
+     * The mix term for each of {@code heads}, [H] ({@link CounterfactualMix#penalty}). Heads share
+     * the counterfactual rows and so their one forward.
      */
     private NDArray mixPenalties(List<String> heads, Map<String, NDArray> outputs, NDArray counterfactualRows,
             CounterfactualMix.Step step, ParameterStore ps, boolean training) {
         Taps cf = model.forward(ps, counterfactualRows, training, List.of());
         List<NDArray> perHead = new ArrayList<>();
         for (String head : heads) {
-            perHead.add(mixing.perPair(step, outputs.get(head), cf.output(model.headIndex(head))).mean());
+            perHead.add(mixing.penalty(step, outputs.get(head), cf.output(model.headIndex(head))));
         }
         return perHead.size() == 1 ? perHead.get(0).reshape(1) : NDArrays.stack(new NDList(perHead));
     }

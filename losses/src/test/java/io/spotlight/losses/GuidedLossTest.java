@@ -92,7 +92,9 @@ class GuidedLossTest {
                         io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label()),
                 new PenaltyTerm(CounterfactualConsistency.PAIR, CounterfactualConsistency.PAIR, null, null, null, 0.5, 1,
                         io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label()),
-                augment(0.5));
+                augment(0.5),
+                // the check's flags are (1, 1, 0): with 1 pair, sample 0 is paired and sample 1 replaced
+                mix(0.5, 1));
         for (PenaltyTerm term : terms) {
             GradCheck.Result r = check(new GuidedLoss(model, List.of(term), false));
             System.out.printf("guided loss with %-14s %-18s worst rel. error %.2e over %d coords%n",
@@ -167,6 +169,104 @@ class GuidedLossTest {
         }
         assertTrue(Math.abs(r.penalties().get(term.name() + "/a").getDouble() - r.penalties().get(term.name() + "/b").getDouble()) > 1e-6,
                 "different masks and flags give different penalties");
+    }
+
+    @Test
+    void counterfactualMixIsAPlainStepOnTheMixedBatchPlusThePairsMeanKl() {
+        // by hand: sample 0 (the first annotated) paired with its own-region counterfactual, sample 2
+        // (annotated beyond the one pair) replaced by its pair-swap counterfactual, sample 1 the
+        // batch's own; forward of that batch and of the pair's counterfactual row; mean CE of every
+        // head plus lambda times the pair's KL over the 2 annotated samples (float64, 1e-10)
+        double lambda = 0.7;
+        Map<String, NDArray> has = has(1, 0, 1);
+        GuidedLoss loss = new GuidedLoss(model, List.of(mix(lambda, 1)), true); // auto_scale leaves it alone
+        double[] value = new double[2];
+        List<double[]> viaLoss = gradients(() -> {
+            GuidedLoss.Result r = loss.evaluate(ps, x, labels, allowed, has, true);
+            assertEquals(lambda, r.weights().get("mix/a"), 0);
+            value[0] = r.total().getDouble();
+            return r.total();
+        });
+        NDArray flags = has.get("a");
+        NDArray region = allowed.get("a").squeeze(1);
+        NDArray mixed = new CounterfactualConsistency(true).counterfactual(x, region, flags, manager.create(new float[] {0, 0, 1}));
+        NDArray pairRow = new CounterfactualConsistency(false).counterfactual(x, region, flags).get("0:1");
+        List<double[]> byHand = gradients(() -> {
+            io.spotlight.cam.model.Taps taps = model.forward(ps, mixed, true, List.of());
+            io.spotlight.cam.model.Taps cf = model.forward(ps, pairRow, true, List.of());
+            NDArray total = null;
+            for (String head : List.of("a", "b")) {
+                int h = model.headIndex(head);
+                NDArray ce = new CounterfactualAugmentation().perSample(taps.output(h), labels.get(head)).mean();
+                // the pair's KL over the two annotated samples: the replaced one counts 0
+                NDArray kl = new CounterfactualConsistency().perSample(taps.output(h).get("0:1"), cf.output(h)).sum().div(2);
+                NDArray term = ce.add(kl.mul(lambda));
+                total = total == null ? term : total.add(term);
+            }
+            value[1] = total.getDouble();
+            return total;
+        });
+        assertEquals(value[1], value[0], 1e-10);
+        assertGradientsEqual(byHand, viaLoss);
+        // the paired and the unannotated samples are the batch's own, the replaced one is not
+        assertEquals(0, mixed.get("0:2").sub(x.get("0:2")).abs().max().getDouble(), 0);
+        assertTrue(mixed.get(2).sub(x.get(2)).abs().max().getDouble() > 0);
+    }
+
+    @Test
+    void counterfactualMixWithAsManyPairsAsAnnotatedSamplesIsTheConsistencyTerm() {
+        // scarce masks: nothing is replaced, and the step is the recommended term's (which forwards
+        // the whole counterfactual batch; the mix forwards the annotated rows only), value and gradients
+        Map<String, NDArray> has = has(1, 0, 1);
+        PenaltyTerm consistency = new PenaltyTerm("cf", CounterfactualConsistency.NAME, null, null, null, 0.7, 0,
+                io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label());
+        double[] value = new double[2];
+        List<double[]> viaMix = gradients(() -> {
+            NDArray t = new GuidedLoss(model, List.of(mix(0.7, 2)), false).evaluate(ps, x, labels, allowed, has, true).total();
+            value[0] = t.getDouble();
+            return t;
+        });
+        List<double[]> viaConsistency = gradients(() -> {
+            NDArray t = new GuidedLoss(model, List.of(consistency), false).evaluate(ps, x, labels, allowed, has, true).total();
+            value[1] = t.getDouble();
+            return t;
+        });
+        assertEquals(value[1], value[0], 1e-10);
+        assertGradientsEqual(viaConsistency, viaMix);
+    }
+
+    @Test
+    void counterfactualMixWithoutMasksIsAPlainStepAndRefusesWhatItCannotDo() {
+        GuidedLoss.Result r = new GuidedLoss(model, List.of(mix(1, 8)), false).evaluate(ps, x, labels, allowed, has(0, 0, 0), true);
+        GuidedLoss.Result plain = new GuidedLoss(model, List.of(), false).evaluate(ps, x, labels, allowed, has(0, 0, 0), true);
+        assertFalse(r.guided());
+        assertEquals(plain.total().getDouble(), r.total().getDouble(), 0);
+        // heads with different masks (it rewrites every head's input)
+        Map<String, NDArray> masks = Map.of("a", allowed.get("a"), "b", manager.ones(new Shape(3, 1, 6, 6)));
+        io.spotlight.cam.CamException e = org.junit.jupiter.api.Assertions.assertThrows(io.spotlight.cam.CamException.class,
+                () -> new GuidedLoss(model, List.of(mix(1, 8)), false).evaluate(ps, x, labels, masks, has(1, 1, 1), true));
+        assertTrue(e.getMessage().contains("'a' and 'b' differ"), e.getMessage());
+        // with an augmentation term (both rewrite the batch), with a sub-batch, without pairs
+        org.junit.jupiter.api.Assertions.assertThrows(io.spotlight.cam.CamException.class,
+                () -> new GuidedLoss(model, List.of(mix(1, 8), augment(1)), false));
+        e = org.junit.jupiter.api.Assertions.assertThrows(io.spotlight.cam.CamException.class,
+                () -> new GuidedLoss(model, List.of(mix(1, 8)), false, new Amortisation(1, 16)));
+        assertTrue(e.getMessage().contains("sub_batch must be 0"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(io.spotlight.cam.CamException.class, () -> mix(1, 0));
+        assertTrue(e.getMessage().contains("at least 1, got 0"), e.getMessage());
+    }
+
+    private static void assertGradientsEqual(List<double[]> expected, List<double[]> actual) {
+        for (int i = 0; i < actual.size(); i++) {
+            for (int j = 0; j < actual.get(i).length; j++) {
+                assertEquals(expected.get(i)[j], actual.get(i)[j], 1e-10, "parameter " + i + " coordinate " + j);
+            }
+        }
+    }
+
+    private static PenaltyTerm mix(double lambda, int pairs) {
+        return new PenaltyTerm("mix", CounterfactualMix.NAME, null, null, null, lambda, 0,
+                io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label(), pairs);
     }
 
     private static PenaltyTerm augment(double lambda) {

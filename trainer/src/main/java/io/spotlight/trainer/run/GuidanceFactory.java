@@ -39,8 +39,15 @@ public final class GuidanceFactory {
      * measuring anything: what a run checks before it creates its directory or reads any data.
      */
     public static void check(Cfg guidance, ModelFactory.BuiltModel built, CamModel model) {
-        terms(guidance, built, model, layer -> 0);
-        amortisation(guidance);
+        List<PenaltyTerm> terms = terms(guidance, built, model, layer -> 0);
+        Amortisation amortisation = amortisation(guidance);
+        for (PenaltyTerm t : terms) {
+            if (t.isCounterfactualMix() && amortisation.subBatch() != 0) {
+                throw new SpotlightConfigError("guidance.sub_batch must be 0 with guidance.terms." + t.name() + " ("
+                        + t.penalty() + ", whose pairs = " + t.pairs() + " bound its extra forward), got " + amortisation.subBatch()
+                        + " (defined at " + guidance.origin("sub_batch") + ")");
+            }
+        }
     }
 
     /**

@@ -118,6 +118,18 @@ class BadInputCatalogueTest {
     }
 
     @Test
+    void pairsWhereTheyDoNotBelong() throws Exception {
+        // the mix's pairs: at least 1; on another penalty an error, not a silently ignored key
+        assertFailed(train("configs/train.conf", "guidance=counterfactual-mix", "guidance.terms.mix.pairs=0"),
+                "guidance.terms.mix.pairs", "an integer in [1, 65536]");
+        assertFailed(train("configs/train.conf", "guidance=counterfactual-mix", "guidance.terms.mix.penalty=counterfactual"),
+                "guidance.terms.mix.pairs", "is only for counterfactual_mix, not counterfactual");
+        assertFailed(train("configs/train.conf", "guidance=counterfactual-mix", "guidance.sub_batch=16"),
+                "sub_batch must be 0");
+        assertNothingWritten();
+    }
+
+    @Test
     void unknownTargetLayer() throws Exception {
         assertFailed(train("configs/train.conf", "guidance=hirescam-conv1", "guidance.terms.hirescam-conv1.layer=conv3"),
                 "guidance.terms.hirescam-conv1.layer: unknown target layer 'conv3'",
