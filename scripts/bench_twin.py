@@ -124,6 +124,9 @@ class Case:
         self.counterfactual = spec.get("penalty") == "counterfactual"
         # the twin swaps the same corner in every sample, so the pair swap is the own one here
         self.augment = spec.get("penalty") in ("counterfactual_augment", "counterfactual_augment_pair")
+        # the mix: consistency on the first `pairs` (annotated) samples, the others replaced
+        self.mix = spec.get("penalty") == "counterfactual_mix"
+        self.pairs = spec.get("pairs", 8)
         self.every = spec["every"]
         self.sub = spec["sub_batch"]
         self.step_count = 0
@@ -134,11 +137,19 @@ class Case:
         scheduled = guided and self.step_count % self.every == 0
         # counterfactual augmentation: the annotated (here: all) samples become their counterfactuals
         x_in = counterfactual(self.x, self.forbidden) if scheduled and self.augment else self.x
+        if scheduled and self.mix:
+            x_cf = counterfactual(self.x, self.forbidden)
+            x_in = torch.cat([self.x[:self.pairs], x_cf[self.pairs:]])
         a1, views, logits = self.model(x_in)
         loss = sum(F.cross_entropy(z, y) for z, y in zip(logits, self.ys))
         if scheduled and self.augment:
             # plus the annotated samples' mean cross-entropy: with every sample annotated, the same again
             loss = loss + self.every * sum(F.cross_entropy(z, y) for z, y in zip(logits, self.ys))
+        elif scheduled and self.mix:
+            # the pairs' counterfactuals forwarded on their own; their KL summed over the annotated (all) samples
+            _, _, logits_cf = self.model(x_cf[:self.pairs])
+            share = self.pairs / self.x.shape[0]
+            loss = loss + self.every * share * sum(kl(z[:self.pairs], z_cf) for z, z_cf in zip(logits, logits_cf))
         elif scheduled:
             x, ys, forbidden = self.x, self.ys, self.forbidden
             if 0 < self.sub < x.shape[0]:
