@@ -218,7 +218,13 @@ public final class GuidedLoss {
             NDIndex rows = new NDIndex("0:" + samples);
             outputs.forEach((h, o) -> gOutputs.put(h, o.get(rows)));
         }
-        if (gOutputs.isEmpty()) {
+        Map<String, NDArray> mixCounterfactual = null;
+        if (gOutputs.isEmpty() && mixStep != null && forwardState.isEmpty()) {
+            // no layer mixes samples (no batch statistics): the pairs' counterfactual rows ride along
+            // in the batch's forward, one pass of B + P rows instead of two (the same numbers)
+            mixCounterfactual = new HashMap<>();
+            forwardFused(ps, gx, mixStep.counterfactualRows(), training, gOutputs, mixCounterfactual);
+        } else if (gOutputs.isEmpty()) {
             forwardAll(ps, gx, training, gOutputs);
         }
         NDArray ceTotal = fast == null ? null : fast.crossEntropyTotal();
@@ -242,7 +248,7 @@ public final class GuidedLoss {
                     }
                 }
                 NDArray p = t.isCounterfactualMix()
-                        ? mixPenalties(heads, gOutputs, mixStep.counterfactualRows(), mixStep, ps, training)
+                        ? mixPenalties(heads, gOutputs, mixCounterfactual, mixStep, ps, training)
                         : termPenalties(t, heads, gx, gOutputs, gLabels, cams, gAllowed, gHas,
                                 xcf -> model.forward(ps, xcf, training, List.of())); // [H]
                 vectors.put(t.name(), p);
@@ -282,6 +288,19 @@ public final class GuidedLoss {
         Runnable afterBackward = restore == null ? null : () -> restore(forwardState, restore);
         return new Result(total, ce, penalties, weights, outputs, cams.isEmpty() ? null : cams.values().iterator().next(), annotated,
                 roots, rootGrads, afterBackward);
+    }
+
+    /** One forward of x and {@code extra} stacked: each head's rows of x, and of {@code extra}. */
+    private void forwardFused(ParameterStore ps, NDArray x, NDArray extra, boolean training, Map<String, NDArray> outputs,
+            Map<String, NDArray> extraOutputs) {
+        long b = x.getShape().get(0);
+        Taps taps = model.forward(ps, NDArrays.concat(new NDList(x, extra)), training, List.of());
+        NDIndex own = new NDIndex("0:" + b);
+        NDIndex rest = new NDIndex(b + ":");
+        for (int h = 0; h < model.headNames().size(); h++) {
+            outputs.put(model.headNames().get(h), taps.output(h).get(own));
+            extraOutputs.put(model.headNames().get(h), taps.output(h).get(rest));
+        }
     }
 
     private void forwardAll(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> outputs) {
@@ -335,14 +354,17 @@ public final class GuidedLoss {
 
     /**
      * The mix term for each of {@code heads}, [H] ({@link CounterfactualMix#penalty}). Heads share
-     * the counterfactual rows and so their one forward.
+     * the counterfactual rows and so their one forward: the fused one's rows ({@code fused}), or,
+     * for a model with batch statistics, a forward of their own (as the consistency term's), since
+     * in one batch with the others they would change every row's normalisation.
      */
-    private NDArray mixPenalties(List<String> heads, Map<String, NDArray> outputs, NDArray counterfactualRows,
+    private NDArray mixPenalties(List<String> heads, Map<String, NDArray> outputs, Map<String, NDArray> fused,
             CounterfactualMix.Step step, ParameterStore ps, boolean training) {
-        Taps cf = model.forward(ps, counterfactualRows, training, List.of());
+        Taps cf = fused == null ? model.forward(ps, step.counterfactualRows(), training, List.of()) : null;
         List<NDArray> perHead = new ArrayList<>();
         for (String head : heads) {
-            perHead.add(mixing.penalty(step, outputs.get(head), cf.output(model.headIndex(head))));
+            NDArray cfLogits = fused == null ? cf.output(model.headIndex(head)) : fused.get(head);
+            perHead.add(mixing.penalty(step, outputs.get(head), cfLogits));
         }
         return perHead.size() == 1 ? perHead.get(0).reshape(1) : NDArrays.stack(new NDList(perHead));
     }

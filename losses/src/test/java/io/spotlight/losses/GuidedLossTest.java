@@ -236,6 +236,38 @@ class GuidedLossTest {
     }
 
     @Test
+    void counterfactualMixForwardsThePairsOnTheirOwnWhenTheModelHasBatchStatistics() {
+        // without batch statistics the pairs' rows ride along in the batch's forward (the tests above:
+        // the same numbers as separate forwards); with BatchNorm that would change every row's
+        // normalisation, so there the loss must be the separate forwards', not the fused one's
+        ai.djl.nn.SequentialBlock trunk = new ai.djl.nn.SequentialBlock().add(TestModels.conv(3, 3, 1))
+                .add(ai.djl.nn.norm.BatchNorm.builder().build()).add(ai.djl.nn.Activation.tanhBlock());
+        CamModel bn = CamModel.of(TestModels.init(TestModels.multiHead(trunk, "a", TestModels.mlpHead(4, 3)),
+                manager, DataType.FLOAT64, INPUT));
+        Map<String, NDArray> has = Map.of("a", manager.create(new float[] {1, 0, 1}));
+        Map<String, NDArray> masks = Map.of("a", allowed.get("a"));
+        Map<String, NDArray> labelsA = Map.of("a", labels.get("a"));
+        double viaLoss;
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            viaLoss = new GuidedLoss(bn, List.of(mix(0.7, 1)), false).evaluate(ps, x, labelsA, masks, has, true).total().getDouble();
+        }
+        CounterfactualMix.Step step = new CounterfactualMix().step(x, allowed.get("a").squeeze(1), has.get("a"), 1);
+        double[] byHand = new double[2];
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray z = bn.forward(ps, step.batch(), true, List.of()).output(0);
+            NDArray zcf = bn.forward(ps, step.counterfactualRows(), true, List.of()).output(0);
+            NDArray fused = bn.forward(ps, ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(step.batch(),
+                    step.counterfactualRows())), true, List.of()).output(0);
+            byHand[0] = GuidedLoss.crossEntropy(z, labels.get("a"), "a").add(new CounterfactualMix().penalty(step, z, zcf).mul(0.7)).getDouble();
+            NDArray zf = fused.get("0:3");
+            byHand[1] = GuidedLoss.crossEntropy(zf, labels.get("a"), "a")
+                    .add(new CounterfactualMix().penalty(step, zf, fused.get("3:")).mul(0.7)).getDouble();
+        }
+        assertEquals(byHand[0], viaLoss, 1e-10);
+        assertTrue(Math.abs(byHand[1] - viaLoss) > 1e-6, "the fused forward would give another loss here");
+    }
+
+    @Test
     void counterfactualMixWithoutMasksIsAPlainStepAndRefusesWhatItCannotDo() {
         GuidedLoss.Result r = new GuidedLoss(model, List.of(mix(1, 8)), false).evaluate(ps, x, labels, allowed, has(0, 0, 0), true);
         GuidedLoss.Result plain = new GuidedLoss(model, List.of(), false).evaluate(ps, x, labels, allowed, has(0, 0, 0), true);
