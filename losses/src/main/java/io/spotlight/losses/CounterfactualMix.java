@@ -27,8 +27,9 @@ import java.util.List;
  * cost 1–2.6 points of accuracy on the random-patch, distractor and logo kinds (seed 1,
  * experiments/shortcut-suite/RESULTS.md, run 5).
  *
- * <p>Where it must not be used: the replacement is every head's input, so every head must share
- * one mask ({@link GuidedLoss} rejects a batch where they differ, as for augmentation).
+ * <p>Heads with different masks (a two-item model, whose heads forbid each other's object): the
+ * replacement would be every head's input, so nothing is replaced and every annotated sample is
+ * paired, per head: {@link GuidedLoss} then takes the consistency term's step (its cost, ~2×).
  */
 public final class CounterfactualMix {
     public static final String NAME = "counterfactual_mix";

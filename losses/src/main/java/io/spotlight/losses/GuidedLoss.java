@@ -50,6 +50,8 @@ public final class GuidedLoss {
     private final PenaltyTerm augment;
     private final CounterfactualAugmentation augmentation;
     private final CounterfactualMix mixing;
+    /** The mix term as the consistency term it becomes where the heads' masks differ. */
+    private final PenaltyTerm mixPerHead;
     private final Precision precision;
     /** What a training-mode forward writes besides the graph (BatchNorm running statistics). */
     private final List<ai.djl.nn.Parameter> forwardState = new ArrayList<>();
@@ -103,6 +105,8 @@ public final class GuidedLoss {
         }
         this.augmentation = augment == null || mix ? null : CounterfactualAugmentation.of(augment.penalty());
         this.mixing = mix ? new CounterfactualMix() : null;
+        this.mixPerHead = mix ? new PenaltyTerm(augment.name(), CounterfactualConsistency.NAME, null, null, augment.heads(),
+                augment.lambda(), augment.dilation(), augment.mode(), augment.target()) : null;
     }
 
     /**
@@ -165,8 +169,11 @@ public final class GuidedLoss {
         boolean sub = samples < batch;
         boolean scheduled = !terms.isEmpty() && amortisation.guides(step);
         CounterfactualMix.Step mixStep = null;
+        boolean mixPerHeads = false;
         if (scheduled && mixing != null) {
-            mixStep = mixed(x, allowed, hasMask); // pairs kept, the other annotated samples replaced
+            String differs = headWithAnotherRegion(allowed, hasMask);
+            mixPerHeads = differs != null; // nothing can be replaced: every annotated sample is paired, per head
+            mixStep = mixPerHeads ? null : mixed(x, allowed, hasMask); // pairs kept, the other annotated samples replaced
             if (mixStep != null) {
                 x = mixStep.batch();
             }
@@ -177,7 +184,7 @@ public final class GuidedLoss {
         Map<String, NDArray> gLabels = sub && scheduled ? first(labels, samples) : labels;
         Map<String, NDArray> gAllowed = sub && scheduled ? first(allowed, samples) : allowed;
         Map<String, NDArray> gHas = sub && scheduled ? first(hasMask, samples) : hasMask;
-        boolean annotated = scheduled && (mixing != null ? mixStep != null : anyMask(gHas));
+        boolean annotated = scheduled && (mixing != null && !mixPerHeads ? mixStep != null : anyMask(gHas));
         sub &= annotated;
         NDArray gx = sub ? x.get(new NDIndex("0:" + samples)).duplicate() : x;
         boolean inputGradient = annotated && terms.stream().anyMatch(PenaltyTerm::isInputGradient);
@@ -247,9 +254,9 @@ public final class GuidedLoss {
                         heads.add(head);
                     }
                 }
-                NDArray p = t.isCounterfactualMix()
+                NDArray p = t.isCounterfactualMix() && !mixPerHeads
                         ? mixPenalties(heads, gOutputs, mixCounterfactual, mixStep, ps, training)
-                        : termPenalties(t, heads, gx, gOutputs, gLabels, cams, gAllowed, gHas,
+                        : termPenalties(t.isCounterfactualMix() ? mixPerHead : t, heads, gx, gOutputs, gLabels, cams, gAllowed, gHas,
                                 xcf -> model.forward(ps, xcf, training, List.of())); // [H]
                 vectors.put(t.name(), p);
                 vectorHeads.put(t.name(), heads);
@@ -333,15 +340,15 @@ public final class GuidedLoss {
 
     private Region sharedRegion(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
         String first = model.headNames().stream().filter(augment::guides).findFirst().orElseThrow();
+        String differs = headWithAnotherRegion(allowed, hasMask);
+        if (differs != null) {
+            throw new CamException("penalty term '" + augment.name() + "' (" + augment.penalty()
+                    + ") replaces the input of every head, so every head needs the same mask; heads '" + first
+                    + "' and '" + differs + "' differ in this batch (use " + CounterfactualConsistency.NAME + " or "
+                    + CounterfactualMix.NAME + " instead)");
+        }
         NDArray mask = require(allowed, first, "allowed mask");
         NDArray has = require(hasMask, first, "has-mask flags");
-        for (String head : model.headNames()) {
-            if (!sameRegions(require(allowed, head, "allowed mask"), require(hasMask, head, "has-mask flags"), mask, has)) {
-                throw new CamException("penalty term '" + augment.name() + "' (" + augment.penalty()
-                        + ") replaces the input of every head, so every head needs the same mask; heads '" + first
-                        + "' and '" + head + "' differ in this batch (use " + CounterfactualConsistency.NAME + " instead)");
-            }
-        }
         Shape input = x.getShape();
         if (augment.dilation() == 0 && mask.getShape().equals(new Shape(input.get(0), 1, input.get(2), input.get(3)))) {
             // the mask is the allowed region at input resolution already: no fitting (a dozen ops a step)
@@ -367,6 +374,19 @@ public final class GuidedLoss {
             perHead.add(mixing.penalty(step, outputs.get(head), cfLogits));
         }
         return perHead.size() == 1 ? perHead.get(0).reshape(1) : NDArrays.stack(new NDList(perHead));
+    }
+
+    /** The first head whose mask or flags differ from the rewriting term's first guided head's, or null. */
+    private String headWithAnotherRegion(Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
+        String first = model.headNames().stream().filter(augment::guides).findFirst().orElseThrow();
+        NDArray mask = require(allowed, first, "allowed mask");
+        NDArray has = require(hasMask, first, "has-mask flags");
+        for (String head : model.headNames()) {
+            if (!sameRegions(require(allowed, head, "allowed mask"), require(hasMask, head, "has-mask flags"), mask, has)) {
+                return head;
+            }
+        }
+        return null;
     }
 
     /** Whether two heads' masks and flags are the same (the same arrays, or equal contents). */
