@@ -6,13 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Counterfactual consistency where it is needed, augmentation where it is free. Of a batch's
- * annotated samples, the first {@code pairs} are paired with their counterfactual (the
- * recommended term's own-region swap, {@link CounterfactualConsistency}): the counterfactual rows
- * get a forward of their own. Every other annotated sample is replaced in the batch by its
- * pair-swap counterfactual ({@link CounterfactualAugmentation}) and trained with its label, at no
- * extra cost and no extra weight. The term is the recommended one, KL(p(x) ‖ p(x')) averaged over
- * the annotated samples, where a replaced sample counts 0: it is guided by its replacement.
+ * The recommended term (configs/guidance/recommended.conf): counterfactual consistency where it is
+ * needed, augmentation where it is free. Of a batch's annotated samples, the first {@code pairs}
+ * are paired with their counterfactual (the consistency term's own-region swap, {@link
+ * CounterfactualConsistency}): the counterfactual rows get a forward (within the batch's own
+ * forward when no layer has batch statistics, {@link GuidedLoss}). Every other annotated sample is
+ * replaced in the batch by its pair-swap counterfactual ({@link CounterfactualAugmentation}) and
+ * trained with its label, at no extra cost and no extra weight. The term is the consistency term's, KL(p(x) ‖ p(x')) averaged
+ * over the annotated samples, where a replaced sample counts 0: it is guided by its replacement.
  *
  * <p>Why both: consistency asks for invariance and needs few masks (10% of them do what all of them
  * do), but costs a forward and backward per pair; replacement costs nothing but needs most of the
@@ -23,7 +24,7 @@ import java.util.List;
  * forward of {@code pairs} rows.
  *
  * <p>Why the replaced samples count in the mean: averaged over the pairs alone, λ·KL on 8 of 64
- * samples weighs as much as the recommended term on all 64 with an 8 times noisier gradient, and
+ * samples weighs as much as the consistency term on all 64 with an 8 times noisier gradient, and
  * cost 1–2.6 points of accuracy on the random-patch, distractor and logo kinds (seed 1,
  * experiments/shortcut-suite/RESULTS.md, run 5).
  *

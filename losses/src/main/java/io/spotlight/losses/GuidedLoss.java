@@ -332,12 +332,13 @@ public final class GuidedLoss {
         return mixing.step(x, r.allowedAtInput(), r.hasMask(), augment.pairs());
     }
 
+    /** A region at input resolution [B, H, W] and its flags [B]. */
+    private record Region(NDArray allowedAtInput, NDArray hasMask) {}
+
     /**
      * The rewriting term's region at input resolution, which every head must share: the new input
      * is every head's, so a batch where the heads' masks differ is an error naming the heads.
      */
-    private record Region(NDArray allowedAtInput, NDArray hasMask) {}
-
     private Region sharedRegion(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
         String first = model.headNames().stream().filter(augment::guides).findFirst().orElseThrow();
         String differs = headWithAnotherRegion(allowed, hasMask);

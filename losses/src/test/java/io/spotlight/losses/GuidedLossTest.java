@@ -87,7 +87,7 @@ class GuidedLossTest {
                 PenaltyTerm.cam("rrr_g", "gradcam", "trunk", 0.3, 0),
                 PenaltyTerm.cam("hint", "gradcam", "trunk", 0.2, 0),
                 PenaltyTerm.rrr(0.05, 0),
-                // KL through the forward of the batch and of its counterfactual (the recommended term)
+                // KL through the forward of the batch and of its counterfactual (the consistency term)
                 new PenaltyTerm(CounterfactualConsistency.NAME, CounterfactualConsistency.NAME, null, null, null, 0.5, 0,
                         io.spotlight.cam.GradientMode.EXACT, io.spotlight.cam.target.Targets.label()),
                 new PenaltyTerm(CounterfactualConsistency.PAIR, CounterfactualConsistency.PAIR, null, null, null, 0.5, 1,
@@ -215,7 +215,7 @@ class GuidedLossTest {
 
     @Test
     void counterfactualMixWithAsManyPairsAsAnnotatedSamplesIsTheConsistencyTerm() {
-        // scarce masks: nothing is replaced, and the step is the recommended term's (which forwards
+        // scarce masks: nothing is replaced, and the step is the consistency term's (which forwards
         // the whole counterfactual batch; the mix forwards the annotated rows only), value and gradients
         Map<String, NDArray> has = has(1, 0, 1);
         PenaltyTerm consistency = new PenaltyTerm("cf", CounterfactualConsistency.NAME, null, null, null, 0.7, 0,

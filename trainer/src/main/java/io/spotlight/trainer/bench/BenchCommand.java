@@ -58,8 +58,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noResnet;
 
     @Option(names = "--variants", split = ",", description = "guided variants to run: hirescam-features, hirescam-conv1,"
-            + " counterfactual, counterfactual-augment (default: these four), counterfactual-augment-pair, counterfactual-mix")
-    List<String> variantNames = new ArrayList<>(List.of("hirescam-features", "hirescam-conv1", "counterfactual", "counterfactual-augment"));
+            + " counterfactual, counterfactual-mix (default: these four), counterfactual-augment, counterfactual-augment-pair")
+    List<String> variantNames = new ArrayList<>(List.of("hirescam-features", "hirescam-conv1", "counterfactual", "counterfactual-mix"));
 
     @Option(names = "--no-conv1", description = "skip the hirescam-conv1 (exact, second-order) cases")
     boolean noConv1;
@@ -107,10 +107,10 @@ public final class BenchCommand implements Callable<Integer> {
     /** configs/guidance/hirescam-conv1.conf: exact second-order gradients at the first convolution. */
     static final Variant CONV1 = new Variant("hirescam-conv1", "trunk/0", "stem", GradientMode.EXACT, "outside_share",
             "HiResCAM outside_share at the first convolution, exact second-order gradients, label log-probability target");
-    /** configs/guidance/recommended.conf: counterfactual consistency (one extra forward of the swapped batch). */
+    /** configs/guidance/counterfactual-consistency.conf: one extra forward of the swapped batch (recommended before the mix). */
     static final Variant COUNTERFACTUAL = new Variant("counterfactual", null, null, GradientMode.EXACT,
             CounterfactualConsistency.NAME, "counterfactual consistency: KL between the predictions on the batch and on the"
-                    + " batch with each forbidden region taken from the next sample (the recommended variant's term)");
+                    + " batch with each forbidden region taken from the next sample (every annotated sample paired)");
 
     /** configs/guidance/counterfactual-augment.conf: the annotated samples replaced by their counterfactuals. */
     static final Variant AUGMENT = new Variant("counterfactual-augment", null, null, GradientMode.EXACT,
@@ -122,11 +122,11 @@ public final class BenchCommand implements Callable<Integer> {
             CounterfactualAugmentation.PAIR, "counterfactual augmentation with the pair swap: the partner's forbidden"
                     + " region comes along");
 
-    /** configs/guidance/counterfactual-mix.conf's pairs. */
+    /** configs/guidance/recommended.conf's pairs. */
     static final int MIX_PAIRS = 8;
-    /** configs/guidance/counterfactual-mix.conf: consistency on 8 annotated samples, the others replaced. */
+    /** configs/guidance/recommended.conf, the counterfactual mix: consistency on 8 annotated samples, the others replaced. */
     static final Variant MIX = new Variant("counterfactual-mix", null, null, GradientMode.EXACT, CounterfactualMix.NAME,
-            "counterfactual mix: consistency on the first " + MIX_PAIRS + " annotated samples (their counterfactuals'"
+            "counterfactual mix (the recommended variant): consistency on the first " + MIX_PAIRS + " annotated samples (their counterfactuals'"
                     + " own forward), every other annotated sample replaced by its pair-swap counterfactual");
 
     static final List<Variant> VARIANTS = List.of(FEATURES, CONV1, COUNTERFACTUAL, AUGMENT, AUGMENT_PAIR, MIX);
@@ -158,6 +158,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (!(noConv1 && v == CONV1)) {
                 variants.add(v);
+            }
+            if (v == MIX && settings.stream().anyMatch(a -> a.subBatch() != 0)) {
+                throw new io.spotlight.trainer.config.SpotlightConfigError("--amortise: a sub-batch (K/S) does not apply to "
+                        + MIX.name() + ", whose " + MIX_PAIRS + " pairs bound its extra forward; give K only");
             }
         }
         List<BenchCase> plan = new ArrayList<>();

@@ -59,8 +59,8 @@ class BenchCommandTest {
             assertEquals("counterfactual", cases.get(i + 6).get("guided").asText());
             assertEquals("input", cases.get(i + 6).get("layer").asText(), "the counterfactual term has no map layer");
             assertTrue(!cases.get(i + 6).get("fast_path").asBoolean(), cases.get(i + 6).toString());
-            assertEquals("counterfactual-augment", cases.get(i + 9).get("guided").asText());
-            assertEquals("input", cases.get(i + 9).get("layer").asText(), "the augmentation term has no map layer");
+            assertEquals("counterfactual-mix", cases.get(i + 9).get("guided").asText());
+            assertEquals("input", cases.get(i + 9).get("layer").asText(), "the mix has no map layer");
         }
     }
 
@@ -73,6 +73,17 @@ class BenchCommandTest {
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(code != 0, "exit code " + code);
         assertTrue(message.contains("'gradcam-magic'") && message.contains("counterfactual"), message);
+    }
+
+    @Test
+    void theMixTakesNoSubBatch() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        int code = cli.execute("--variants", "counterfactual-mix", "--amortise", "1/8", "--steps", "1");
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(code != 0, "exit code " + code);
+        assertTrue(message.contains("does not apply to counterfactual-mix"), message);
     }
 
     @Test

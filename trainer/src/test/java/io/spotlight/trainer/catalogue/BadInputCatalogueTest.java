@@ -120,12 +120,12 @@ class BadInputCatalogueTest {
     @Test
     void pairsWhereTheyDoNotBelong() throws Exception {
         // the mix's pairs: at least 1; on another penalty an error, not a silently ignored key
-        assertFailed(train("configs/train.conf", "guidance=counterfactual-mix", "guidance.terms.mix.pairs=0"),
-                "guidance.terms.mix.pairs", "an integer in [1, 65536]");
-        assertFailed(train("configs/train.conf", "guidance=counterfactual-mix", "guidance.terms.mix.penalty=counterfactual"),
-                "guidance.terms.mix.pairs", "is only for counterfactual_mix, not counterfactual");
-        assertFailed(train("configs/train.conf", "guidance=counterfactual-mix", "guidance.sub_batch=16"),
-                "sub_batch must be 0");
+        assertFailed(train("configs/train.conf", "guidance=recommended", "guidance.terms.counterfactual.pairs=0"),
+                "guidance.terms.counterfactual.pairs", "an integer in [1, 65536]");
+        assertFailed(train("configs/train.conf", "guidance=recommended", "guidance.terms.counterfactual.penalty=counterfactual"),
+                "guidance.terms.counterfactual.pairs", "is only for counterfactual_mix, not counterfactual");
+        assertFailed(train("configs/train.conf", "guidance=recommended", "guidance.sub_batch=16"),
+                "guidance.sub_batch must be 0 with guidance.terms.counterfactual");
         assertNothingWritten();
     }
 

@@ -24,6 +24,9 @@ class AmortisedResumeTest {
     /** Counterfactual augmentation rewrites guided batches: every other step, from the same schedule. */
     private static final String[] AUGMENTED = {"guidance=counterfactual-augment", "guidance.every=2"};
 
+    /** The recommended mix: pairs chosen from the batch's flags (a host read), the rest replaced, every other step. */
+    private static final String[] MIXED = {"guidance=recommended", "guidance.every=2"};
+
     @Test
     void aKilledAmortisedRunResumesToTheUninterruptedRunsMetricsWithTheScheduleOnTheGlobalStep(@TempDir Path dir) throws Exception {
         killAndResume(dir, AMORTISED, "penalty/hirescam-conv1/label", 4, "every 4, sub-batch 8");
@@ -32,6 +35,11 @@ class AmortisedResumeTest {
     @Test
     void aKilledCounterfactualAugmentationRunResumesExactly(@TempDir Path dir) throws Exception {
         killAndResume(dir, AUGMENTED, "penalty/augment/label", 2, "counterfactual augmentation, every 2");
+    }
+
+    @Test
+    void aKilledCounterfactualMixRunResumesExactly(@TempDir Path dir) throws Exception {
+        killAndResume(dir, MIXED, "penalty/counterfactual/label", 2, "counterfactual mix, every 2");
     }
 
     private static void killAndResume(Path dir, String[] overrides, String penaltyKey, int every, String what) throws Exception {
