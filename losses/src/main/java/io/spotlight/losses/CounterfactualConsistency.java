@@ -21,8 +21,8 @@ import ai.djl.ndarray.NDList;
  * <p>{@value #PAIR} swaps the union of both samples' forbidden regions: the counterfactual then
  * carries the partner's shortcut where the partner has it (its glyph, its patch, at its place) and
  * loses its own, which is the randomised test set's situation. With the own region only (the
- * consistency config, and the recommended mix's pairs), a shortcut at a place that differs between samples (a logo on a random
- * edge) is merely removed, and the model learns "present vs absent" but not "this shape vs
+ * consistency config, and the recommended mix's pairs), a shortcut at a place that differs
+ * between samples (a logo on a random edge) is merely removed, and the model learns "present vs absent" but not "this shape vs
  * another": on the suite's logo kind the own region leaves a gap of 2.1 points in run 2 and 1.9
  * in run 3 (at the target's edge, 2), the pair variant 1.3, but the pair variant costs 1.9 points
  * of accuracy (the partner's region is pasted over this sample's pixels);

@@ -12,8 +12,9 @@ import java.util.List;
  * CounterfactualConsistency}): the counterfactual rows get a forward (within the batch's own
  * forward when no layer has batch statistics, {@link GuidedLoss}). Every other annotated sample is
  * replaced in the batch by its pair-swap counterfactual ({@link CounterfactualAugmentation}) and
- * trained with its label, at no extra cost and no extra weight. The term is the consistency term's, KL(p(x) ‖ p(x')) averaged
- * over the annotated samples, where a replaced sample counts 0: it is guided by its replacement.
+ * trained with its label, at no extra cost and no extra weight. The term is the consistency
+ * term's, KL(p(x) ‖ p(x')) averaged over the annotated samples, where a replaced sample counts 0:
+ * it is guided by its replacement.
  *
  * <p>Why both: consistency asks for invariance and needs few masks (10% of them do what all of them
  * do), but costs a forward and backward per pair; replacement costs nothing but needs most of the
@@ -51,6 +52,9 @@ public final class CounterfactualMix {
      *     null when no sample is annotated
      */
     public Step step(NDArray x, NDArray allowedAtInput, NDArray hasMask, int pairs) {
+        if (x.getShape().get(0) < 2) {
+            return null; // no partner to take a region from
+        }
         float[] has = hasMask.toType(DataType.FLOAT32, false).toFloatArray(); // one host read of B flags
         List<Long> paired = new ArrayList<>();
         float[] replaced = new float[has.length];
@@ -65,7 +69,7 @@ public final class CounterfactualMix {
                 any = true;
             }
         }
-        if (paired.isEmpty() || x.getShape().get(0) < 2) {
+        if (paired.isEmpty()) {
             return null;
         }
         NDArray rows = x.getManager().create(paired.stream().mapToLong(Long::longValue).toArray()).toDevice(x.getDevice(), false);

@@ -322,11 +322,21 @@ public final class GuidedLoss {
      * CounterfactualAugmentation}).
      */
     private NDArray augmented(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
+        String differs = headWithAnotherRegion(allowed, hasMask);
+        if (differs != null) {
+            throw new CamException("penalty term '" + augment.name() + "' (" + augment.penalty()
+                    + ") replaces the input of every head, so every head needs the same mask; heads '" + firstGuided()
+                    + "' and '" + differs + "' differ in this batch (use " + CounterfactualConsistency.NAME + " or "
+                    + CounterfactualMix.NAME + " instead)");
+        }
         Region r = sharedRegion(x, allowed, hasMask);
         return augmentation.augment(x, r.allowedAtInput(), r.hasMask());
     }
 
-    /** The mix's step ({@link CounterfactualMix}), or null when no sample is annotated. */
+    /**
+     * The mix's step ({@link CounterfactualMix}), or null when no sample is annotated; for a batch
+     * whose heads share one mask (the caller has checked).
+     */
     private CounterfactualMix.Step mixed(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
         Region r = sharedRegion(x, allowed, hasMask);
         return mixing.step(x, r.allowedAtInput(), r.hasMask(), augment.pairs());
@@ -336,18 +346,11 @@ public final class GuidedLoss {
     private record Region(NDArray allowedAtInput, NDArray hasMask) {}
 
     /**
-     * The rewriting term's region at input resolution, which every head must share: the new input
-     * is every head's, so a batch where the heads' masks differ is an error naming the heads.
+     * The rewriting term's region at input resolution: its first guided head's, which every head
+     * shares (checked by the callers, once per step: {@link #headWithAnotherRegion}).
      */
     private Region sharedRegion(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
-        String first = model.headNames().stream().filter(augment::guides).findFirst().orElseThrow();
-        String differs = headWithAnotherRegion(allowed, hasMask);
-        if (differs != null) {
-            throw new CamException("penalty term '" + augment.name() + "' (" + augment.penalty()
-                    + ") replaces the input of every head, so every head needs the same mask; heads '" + first
-                    + "' and '" + differs + "' differ in this batch (use " + CounterfactualConsistency.NAME + " or "
-                    + CounterfactualMix.NAME + " instead)");
-        }
+        String first = firstGuided();
         NDArray mask = require(allowed, first, "allowed mask");
         NDArray has = require(hasMask, first, "has-mask flags");
         Shape input = x.getShape();
@@ -379,7 +382,7 @@ public final class GuidedLoss {
 
     /** The first head whose mask or flags differ from the rewriting term's first guided head's, or null. */
     private String headWithAnotherRegion(Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
-        String first = model.headNames().stream().filter(augment::guides).findFirst().orElseThrow();
+        String first = firstGuided();
         NDArray mask = require(allowed, first, "allowed mask");
         NDArray has = require(hasMask, first, "has-mask flags");
         for (String head : model.headNames()) {
@@ -388,6 +391,11 @@ public final class GuidedLoss {
             }
         }
         return null;
+    }
+
+    /** The rewriting term's first guided head. */
+    private String firstGuided() {
+        return model.headNames().stream().filter(augment::guides).findFirst().orElseThrow();
     }
 
     /** Whether two heads' masks and flags are the same (the same arrays, or equal contents). */
