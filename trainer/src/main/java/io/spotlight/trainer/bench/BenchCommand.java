@@ -33,10 +33,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./spotlight bench}: guided vs baseline step time in one process (alternating, median
- * after warm-up) for 1, 2 and 4 heads on the small CNN and for a DJL ResNet, with and without
- * amortised guidance, where the time goes, and each case's resident memory over many guided steps
- * in a JVM of its own; with {@code --vs-pytorch} the same cases in a PyTorch eager twin. Writes
- * {@code bench.json} and prints its path last.
+ * after warm-up, the first case run once unrecorded before the rest) for 1, 2 and 4 heads on the
+ * small CNN and for a DJL ResNet, with and without amortised guidance, where the time goes, and
+ * each case's resident memory over many guided steps in a JVM of its own; with {@code
+ * --vs-pytorch} the same cases in a PyTorch eager twin. Writes {@code bench.json} and prints its
+ * path last.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure guided vs baseline step time and memory; writes bench.json.")
@@ -182,7 +183,18 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("%-18s %-6s %-10s %5s %5s %11s %11s %6s   forward(+CAM) / backward / optimizer ms: baseline | guided%n",
                 "guided variant", "every", "model", "heads", "batch", "baseline ms", "guided ms", "ratio");
         List<Map<String, Object>> cases = new ArrayList<>();
+        Map<String, Object> warmUpCase = null;
         try (PytorchTwin twin = vsPytorch ? PytorchTwin.start(threads) : null) {
+            if (!plan.isEmpty()) {
+                // the first case measured in a JVM reads high (JIT compilation, the allocator's
+                // first pools: 1.50-1.63 against 1.34-1.46 for the same case later, RESULTS.md
+                // session 6), so the first case runs once unrecorded; the twin likewise
+                System.out.println("warm-up case (not recorded):");
+                warmUpCase = run(plan.get(0));
+                if (twin != null) {
+                    twin.measure(plan.get(0), warmup, steps);
+                }
+            }
             for (BenchCase c : plan) {
                 Map<String, Object> row = run(c);
                 if (twin != null) {
@@ -218,6 +230,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.put("warmup", warmup);
         out.put("rss_steps", rssSteps);
         out.put("device", on.toString());
+        out.put("warmup_case", warmUpCase);
         out.put("cases", cases);
         Path dir = RunDirectories.createUnique(Home.get().resolve("outputs").resolve("bench")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm-ss"))));

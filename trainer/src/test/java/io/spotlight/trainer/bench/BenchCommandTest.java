@@ -37,8 +37,13 @@ class BenchCommandTest {
         String[] lines = captured.toString(StandardCharsets.UTF_8).trim().split("\n");
         Path json = Path.of(lines[lines.length - 1].trim());
         assertTrue(json.startsWith(home) && json.endsWith("bench.json"), json.toString());
-        JsonNode cases = new ObjectMapper().readTree(json.toFile()).get("cases");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        JsonNode cases = root.get("cases");
         assertEquals(12, cases.size(), "1, 2 and 4 heads for each of the four guided variants");
+        JsonNode warmUp = root.get("warmup_case");
+        assertEquals("hirescam-features", warmUp.get("guided").asText(), "the plan's first case runs once unrecorded: " + warmUp);
+        assertEquals(1, warmUp.get("heads").asInt());
+        assertTrue(warmUp.get("guided_ms").asDouble() > 0, warmUp.toString());
         for (JsonNode c : cases) {
             for (String key : new String[] {"guided", "layer", "mode", "model", "heads", "batch", "baseline_ms", "guided_ms", "ratio"}) {
                 assertTrue(c.has(key), key);
