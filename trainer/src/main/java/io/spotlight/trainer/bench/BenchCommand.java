@@ -180,8 +180,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         ai.djl.engine.Engine.getEngine("PyTorch"); // loads the native library that the thread count is read from
         int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-        System.out.printf("%-18s %-6s %-10s %5s %5s %11s %11s %6s   forward(+CAM) / backward / optimizer ms: baseline | guided%n",
+        System.out.printf("%-18s %-6s %-10s %5s %5s %11s %11s %6s   forward(+CAM) / backward / optimizer ms: baseline | guided, faults%n",
                 "guided variant", "every", "model", "heads", "batch", "baseline ms", "guided ms", "ratio");
+        System.out.println("(faults: minor page faults per step; thousands mean the native heap is given back every step,"
+                + " see MALLOC_* in ./spotlight)");
         List<Map<String, Object>> cases = new ArrayList<>();
         Map<String, Object> warmUpCase = null;
         try (PytorchTwin twin = vsPytorch ? PytorchTwin.start(threads) : null) {
@@ -247,9 +249,10 @@ public final class BenchCommand implements Callable<Integer> {
             StepBench.Timing[] t = bench.measure(warmup, steps);
             double ratio = t[1].totalMs() / t[0].totalMs();
             String every = a.every() + (a.subBatch() == 0 ? "" : "/" + a.subBatch());
-            System.out.printf("%-18s %-6s %-10s %5d %5d %11.2f %11.2f %6.2f   %.2f / %.2f / %.2f | %.2f / %.2f / %.2f%n",
+            System.out.printf("%-18s %-6s %-10s %5d %5d %11.2f %11.2f %6.2f   %.2f / %.2f / %.2f | %.2f / %.2f / %.2f, %.0f%n",
                     bc.variant().name(), every, bc.model(), bc.heads(), input.get(0), t[0].totalMs(), t[1].totalMs(), ratio,
-                    t[0].forwardMs(), t[0].backwardMs(), t[0].optimizerMs(), t[1].forwardMs(), t[1].backwardMs(), t[1].optimizerMs());
+                    t[0].forwardMs(), t[0].backwardMs(), t[0].optimizerMs(), t[1].forwardMs(), t[1].backwardMs(), t[1].optimizerMs(),
+                    bench.faultsPerStep());
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("guided", bc.variant().name());
             c.put("layer", bc.layer());
@@ -266,6 +269,7 @@ public final class BenchCommand implements Callable<Integer> {
             c.put("images_per_s_guided", input.get(0) * 1000 / t[1].totalMs());
             c.put("baseline_breakdown_ms", Map.of("forward", t[0].forwardMs(), "backward", t[0].backwardMs(), "optimizer", t[0].optimizerMs()));
             c.put("guided_breakdown_ms", Map.of("forward_and_cam", t[1].forwardMs(), "backward", t[1].backwardMs(), "optimizer", t[1].optimizerMs()));
+            c.put("page_faults_per_step", bench.faultsPerStep());
             c.put("rss_growth_mb", null);
             return c;
         }

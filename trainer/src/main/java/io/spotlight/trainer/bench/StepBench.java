@@ -47,6 +47,8 @@ final class StepBench implements AutoCloseable {
     }
 
     private final Amortisation amortisation;
+    /** Minor page faults of this process per step (both sides) over the last {@link #measure}'s timed steps. */
+    private double faultsPerStep = Double.NaN;
     /** Guided steps taken so far: the global step that the amortisation's schedule counts. */
     private long guidedSteps;
 
@@ -88,7 +90,11 @@ final class StepBench implements AutoCloseable {
         int rounds = Math.max(1, (steps + k - 1) / k);
         List<double[]> base = new ArrayList<>();
         List<double[]> guide = new ArrayList<>();
+        long faultsBefore = 0;
         for (int i = 0; i < warmupRounds + rounds; i++) {
+            if (i == warmupRounds) {
+                faultsBefore = minorFaults();
+            }
             double[] b = new double[3];
             double[] g = new double[3];
             for (int j = 0; j < k; j++) {
@@ -100,7 +106,29 @@ final class StepBench implements AutoCloseable {
                 guide.add(g);
             }
         }
+        faultsPerStep = (minorFaults() - faultsBefore) / (2.0 * rounds * k);
         return new Timing[] {median(base), median(guide)};
+    }
+
+    /**
+     * Minor page faults per step over the last {@link #measure}: a few dozen when the native heap
+     * keeps its pages, thousands when glibc's malloc gives each step's tensors back to the kernel
+     * (the launcher's MALLOC_* settings; RESULTS.md session 7).
+     */
+    double faultsPerStep() {
+        return faultsPerStep;
+    }
+
+    /** This process's minor page faults so far (all threads): field 10 of /proc/self/stat. */
+    static long minorFaults() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            // the command name (field 2) may hold spaces: count fields after its closing parenthesis
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[10 - 3]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Whether the guided loss reuses the cross-entropy's gradient (see GuidedLoss). */

@@ -49,6 +49,11 @@ class BenchCommandTest {
                 assertTrue(c.has(key), key);
             }
             assertTrue(c.get("rss_growth_mb").isNumber(), "every case's RSS growth, each from a JVM of its own: " + c);
+            assertTrue(c.get("page_faults_per_step").asDouble() >= 0, c.toString());
+            if (System.getenv("MALLOC_MMAP_THRESHOLD_") != null) {
+                // run through ./spotlight: the native heap keeps its pages (glibc's defaults: ~5,000 a step)
+                assertTrue(c.get("page_faults_per_step").asDouble() < 1000, "page faults per step with the launcher's malloc settings: " + c);
+            }
             assertEquals(4, c.get("amortisation").get("every").asInt());
             assertEquals(0, c.get("amortisation").get("sub_batch").asInt());
             assertTrue(c.get("guided_ms").asDouble() > 0 && c.get("baseline_ms").asDouble() > 0);
