@@ -11,8 +11,9 @@ import java.util.List;
  * JVM of its own.
  *
  * @param model {@code small-cnn} (batch 64, 1×28×28) or {@code resnet18} (batch 32, 3×64×64)
+ * @param pairs the counterfactual mix's pairs; 0 for the other variants
  */
-record BenchCase(BenchCommand.Variant variant, String model, int heads, Amortisation amortisation) {
+record BenchCase(BenchCommand.Variant variant, String model, int heads, Amortisation amortisation, int pairs) {
     Shape input() {
         return model.equals("resnet18") ? new Shape(32, 3, 64, 64) : new Shape(64, 1, 28, 28);
     }
@@ -27,9 +28,9 @@ record BenchCase(BenchCommand.Variant variant, String model, int heads, Amortisa
         if (model.equals("resnet18")) {
             ModelFactory.BuiltModel resnet = BenchCommand.resnet(heads);
             String layer = variant.resnetAlias() == null ? null : resnet.layer(variant.resnetAlias());
-            return new StepBench(resnet.block(), input(), variant.term(layer), amortisation, device);
+            return new StepBench(resnet.block(), input(), variant.term(layer, pairs), amortisation, device);
         }
-        return new StepBench(BenchCommand.smallCnn(heads), input(), variant.term(variant.smallCnnLayer()), amortisation, device);
+        return new StepBench(BenchCommand.smallCnn(heads), input(), variant.term(variant.smallCnnLayer(), pairs), amortisation, device);
     }
 
     String layer() {
@@ -41,12 +42,12 @@ record BenchCase(BenchCommand.Variant variant, String model, int heads, Amortisa
 
     List<String> args() {
         return List.of(variant.name(), model, Integer.toString(heads), Integer.toString(amortisation.every()),
-                Integer.toString(amortisation.subBatch()));
+                Integer.toString(amortisation.subBatch()), Integer.toString(pairs));
     }
 
     static BenchCase fromArgs(List<String> args) {
         return new BenchCase(BenchCommand.variant(args.get(0)), args.get(1), Integer.parseInt(args.get(2)),
-                new Amortisation(Integer.parseInt(args.get(3)), Integer.parseInt(args.get(4))));
+                new Amortisation(Integer.parseInt(args.get(3)), Integer.parseInt(args.get(4))), Integer.parseInt(args.get(5)));
     }
 
     /** {@code K} or {@code K/S}: guidance every K-th step, on S samples (whole batch without S). */

@@ -69,6 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " step, penalty x K) or K/S (and on S samples of the batch); default ${DEFAULT-VALUE}")
     List<String> amortise = new ArrayList<>(List.of("1", RECOMMENDED));
 
+    @Option(names = "--pairs", description = "pairs of the counterfactual-mix variant (annotated samples per step paired with"
+            + " their counterfactual; default ${DEFAULT-VALUE}, configs/guidance/recommended.conf's)")
+    int pairs = MIX_PAIRS;
+
     @Option(names = "--device", description = "cpu (default) or gpu: the same table on the GPU the engine sees"
             + " (experiments/bench/RESULTS.md: not run here, no GPU)")
     String device = "cpu";
@@ -88,13 +92,16 @@ public final class BenchCommand implements Callable<Integer> {
      * target at a layer, or the counterfactual-consistency term (no map, no layer).
      */
     record Variant(String name, String smallCnnLayer, String resnetAlias, GradientMode mode, String penalty, String description) {
-        /** The variant's reason term at {@code layer} (the model's name of the variant's layer). */
-        PenaltyTerm term(String layer) {
+        /**
+         * The variant's reason term at {@code layer} (the model's name of the variant's layer);
+         * {@code pairs} is the mix's (ignored by the other variants).
+         */
+        PenaltyTerm term(String layer, int pairs) {
             if (penalty.equals(CounterfactualConsistency.NAME) || CounterfactualAugmentation.isName(penalty)) {
                 return new PenaltyTerm(penalty, penalty, null, null, null, 10, 0, mode, Targets.label());
             }
             if (penalty.equals(CounterfactualMix.NAME)) {
-                return new PenaltyTerm(penalty, penalty, null, null, null, 10, 0, mode, Targets.label(), MIX_PAIRS);
+                return new PenaltyTerm(penalty, penalty, null, null, null, 10, 0, mode, Targets.label(), pairs);
             }
             return new PenaltyTerm("hirescam@" + layer, penalty, CamMethods.byName("hirescam"), layer, null, 1, 1, mode,
                     Targets.labelLogProbability());
@@ -123,11 +130,11 @@ public final class BenchCommand implements Callable<Integer> {
             CounterfactualAugmentation.PAIR, "counterfactual augmentation with the pair swap: the partner's forbidden"
                     + " region comes along");
 
-    /** configs/guidance/recommended.conf's pairs. */
+    /** configs/guidance/recommended.conf's pairs (BenchCommandTest checks that they agree). */
     static final int MIX_PAIRS = 8;
     /** configs/guidance/recommended.conf, the counterfactual mix: consistency on 8 annotated samples, the others replaced. */
     static final Variant MIX = new Variant("counterfactual-mix", null, null, GradientMode.EXACT, CounterfactualMix.NAME,
-            "counterfactual mix (the recommended variant): consistency on the first " + MIX_PAIRS + " annotated samples (their counterfactuals'"
+            "counterfactual mix (the recommended variant): consistency on the first `pairs` annotated samples (their counterfactuals'"
                     + " own forward), every other annotated sample replaced by its pair-swap counterfactual");
 
     static final List<Variant> VARIANTS = List.of(FEATURES, CONV1, COUNTERFACTUAL, AUGMENT, AUGMENT_PAIR, MIX);
@@ -162,19 +169,25 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (v == MIX && settings.stream().anyMatch(a -> a.subBatch() != 0)) {
                 throw new io.spotlight.trainer.config.SpotlightConfigError("--amortise: a sub-batch (K/S) does not apply to "
-                        + MIX.name() + ", whose " + MIX_PAIRS + " pairs bound its extra forward; give K only");
+                        + MIX.name() + ", whose pairs bound its extra forward; give K only");
             }
+        }
+        if (pairs < 1) {
+            throw new io.spotlight.trainer.config.SpotlightConfigError("--pairs must be at least 1, got " + pairs);
+        }
+        if (variants.contains(MIX)) {
+            System.out.println(MIX.name() + ": " + pairs + " pairs");
         }
         List<BenchCase> plan = new ArrayList<>();
         for (Amortisation a : settings) {
             for (Variant v : variants) {
                 for (int heads : new int[] {1, 2, 4}) {
-                    plan.add(new BenchCase(v, "small-cnn", heads, a));
+                    plan.add(new BenchCase(v, "small-cnn", heads, a, v == MIX ? pairs : 0));
                 }
             }
             if (!noResnet) {
                 for (Variant v : variants) {
-                    plan.add(new BenchCase(v, "resnet18", 1, a));
+                    plan.add(new BenchCase(v, "resnet18", 1, a, v == MIX ? pairs : 0));
                 }
             }
         }
@@ -262,6 +275,9 @@ public final class BenchCommand implements Callable<Integer> {
             c.put("heads", bc.heads());
             c.put("batch", input.get(0));
             c.put("amortisation", Map.of("every", a.every(), "sub_batch", a.subBatch()));
+            if (bc.variant() == MIX) {
+                c.put("pairs", bc.pairs());
+            }
             c.put("baseline_ms", t[0].totalMs());
             c.put("guided_ms", t[1].totalMs());
             c.put("ratio", ratio);

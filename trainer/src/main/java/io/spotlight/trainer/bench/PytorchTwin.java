@@ -65,7 +65,7 @@ final class PytorchTwin implements AutoCloseable {
         // the counterfactual variants have no map layer
         spec.put("layer_kind", c.variant() == BenchCommand.CONV1 ? "conv1" : c.variant().smallCnnLayer() == null ? "input" : "features");
         spec.put("penalty", c.variant().penalty());
-        spec.put("pairs", BenchCommand.MIX_PAIRS);
+        spec.put("pairs", c.pairs());
         spec.put("mode", c.variant().mode().name().toLowerCase(java.util.Locale.ROOT));
         spec.put("every", c.amortisation().every());
         spec.put("sub_batch", c.amortisation().subBatch());

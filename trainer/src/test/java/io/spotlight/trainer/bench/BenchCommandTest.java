@@ -17,27 +17,8 @@ import picocli.CommandLine;
 class BenchCommandTest {
     @Test
     void writesBenchJsonWithOneCasePerHeadCountAndPrintsItsPathLast(@TempDir Path home) throws Exception {
-        String previous = System.getProperty("spotlight.home");
-        System.setProperty("spotlight.home", home.toString());
-        PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new BenchCommand()).execute("--steps", "8", "--warmup", "4", "--rss-steps", "8",
-                    "--rss-warmup", "4", "--no-resnet", "--amortise", "4");
-            assertEquals(0, code);
-        } finally {
-            System.setOut(out);
-            if (previous == null) {
-                System.clearProperty("spotlight.home");
-            } else {
-                System.setProperty("spotlight.home", previous);
-            }
-        }
-        String[] lines = captured.toString(StandardCharsets.UTF_8).trim().split("\n");
-        Path json = Path.of(lines[lines.length - 1].trim());
-        assertTrue(json.startsWith(home) && json.endsWith("bench.json"), json.toString());
-        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        JsonNode root = bench(home, "--steps", "8", "--warmup", "4", "--rss-steps", "8", "--rss-warmup", "4", "--no-resnet",
+                "--amortise", "4");
         JsonNode cases = root.get("cases");
         assertEquals(12, cases.size(), "1, 2 and 4 heads for each of the four guided variants");
         JsonNode warmUp = root.get("warmup_case");
@@ -71,7 +52,70 @@ class BenchCommandTest {
             assertTrue(!cases.get(i + 6).get("fast_path").asBoolean(), cases.get(i + 6).toString());
             assertEquals("counterfactual-mix", cases.get(i + 9).get("guided").asText());
             assertEquals("input", cases.get(i + 9).get("layer").asText(), "the mix has no map layer");
+            assertEquals(BenchCommand.MIX_PAIRS, cases.get(i + 9).get("pairs").asInt(), cases.get(i + 9).toString());
         }
+    }
+
+    /** Runs the bench with {@code args} under {@code home} and reads the bench.json whose path it prints last. */
+    private static JsonNode bench(Path home, String... args) throws Exception {
+        String previous = System.getProperty("spotlight.home");
+        System.setProperty("spotlight.home", home.toString());
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            int code = new CommandLine(new BenchCommand()).execute(args);
+            assertEquals(0, code);
+        } finally {
+            System.setOut(out);
+            if (previous == null) {
+                System.clearProperty("spotlight.home");
+            } else {
+                System.setProperty("spotlight.home", previous);
+            }
+        }
+        String[] lines = captured.toString(StandardCharsets.UTF_8).trim().split("\n");
+        Path json = Path.of(lines[lines.length - 1].trim());
+        assertTrue(json.startsWith(home) && json.endsWith("bench.json"), json.toString());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        return root;
+    }
+
+    @Test
+    void theMixsPairsReachItsCasesAndTheirRssProbes(@TempDir Path home) throws Exception {
+        JsonNode root = bench(home, "--variants", "counterfactual-mix,hirescam-features", "--pairs", "3", "--steps", "2",
+                "--warmup", "1", "--rss-steps", "2", "--rss-warmup", "1", "--no-resnet", "--amortise", "1");
+        JsonNode cases = root.get("cases");
+        assertEquals(6, cases.size());
+        for (JsonNode c : cases) {
+            boolean mix = c.get("guided").asText().equals("counterfactual-mix");
+            assertEquals(mix, c.has("pairs"), "pairs only on the mix's cases: " + c);
+            if (mix) {
+                assertEquals(3, c.get("pairs").asInt(), c.toString());
+            }
+            assertTrue(c.get("rss_growth_mb").isNumber(), c.toString());
+        }
+        BenchCase mixCase = new BenchCase(BenchCommand.MIX, "small-cnn", 2, new io.spotlight.losses.Amortisation(2, 0), 3);
+        assertEquals(mixCase, BenchCase.fromArgs(mixCase.args()), "the RSS probe's JVM builds the same case");
+    }
+
+    @Test
+    void theMixsDefaultPairsAreTheRecommendedConfigs() {
+        com.typesafe.config.Config recommended = com.typesafe.config.ConfigFactory.parseFile(
+                Path.of("..", "configs", "guidance", "recommended.conf").toFile());
+        assertEquals(recommended.getInt("terms.counterfactual.pairs"), BenchCommand.MIX_PAIRS);
+        assertEquals(BenchCommand.MIX_PAIRS, new BenchCommand().pairs);
+    }
+
+    @Test
+    void pairsBelowOneAreAnErrorNamingTheOption() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        int code = cli.execute("--variants", "counterfactual-mix", "--pairs", "0", "--steps", "1");
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(code != 0, "exit code " + code);
+        assertTrue(message.contains("--pairs must be at least 1, got 0"), message);
     }
 
     @Test
