@@ -131,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + " region comes along");
 
     /** configs/guidance/recommended.conf's pairs (BenchCommandTest checks that they agree). */
-    static final int MIX_PAIRS = 8;
+    static final int MIX_PAIRS = 4;
     /** configs/guidance/recommended.conf, the counterfactual mix: consistency on 8 annotated samples, the others replaced. */
     static final Variant MIX = new Variant("counterfactual-mix", null, null, GradientMode.EXACT, CounterfactualMix.NAME,
             "counterfactual mix (the recommended variant): consistency on the first `pairs` annotated samples (their counterfactuals'"
