@@ -109,35 +109,30 @@ class BenchCommandTest {
 
     @Test
     void pairsBelowOneAreAnErrorNamingTheOption() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CommandLine cli = new CommandLine(new BenchCommand());
-        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-        int code = cli.execute("--variants", "counterfactual-mix", "--pairs", "0", "--steps", "1");
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertTrue(code != 0, "exit code " + code);
+        String message = failure("--variants", "counterfactual-mix", "--pairs", "0", "--steps", "1");
         assertTrue(message.contains("--pairs must be at least 1, got 0"), message);
     }
 
     @Test
     void anUnknownVariantIsAnErrorNamingIt() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CommandLine cli = new CommandLine(new BenchCommand());
-        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-        int code = cli.execute("--variants", "hirescam-conv1,gradcam-magic", "--steps", "1");
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertTrue(code != 0, "exit code " + code);
+        String message = failure("--variants", "hirescam-conv1,gradcam-magic", "--steps", "1");
         assertTrue(message.contains("'gradcam-magic'") && message.contains("counterfactual"), message);
     }
 
     @Test
     void theMixTakesNoSubBatch() {
+        String message = failure("--variants", "counterfactual-mix", "--amortise", "1/8", "--steps", "1");
+        assertTrue(message.contains("does not apply to counterfactual-mix"), message);
+    }
+
+    /** The bench's error output for {@code args}, which must make it fail. */
+    private static String failure(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CommandLine cli = new CommandLine(new BenchCommand());
         cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-        int code = cli.execute("--variants", "counterfactual-mix", "--amortise", "1/8", "--steps", "1");
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertTrue(code != 0, "exit code " + code);
-        assertTrue(message.contains("does not apply to counterfactual-mix"), message);
+        int code = cli.execute(args);
+        assertTrue(code != 0, "exit code " + code + " for " + String.join(" ", args));
+        return err.toString(StandardCharsets.UTF_8);
     }
 
     @Test
