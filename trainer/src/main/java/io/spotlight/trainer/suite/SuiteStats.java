@@ -46,9 +46,20 @@ final class SuiteStats {
                 List<String> lines = new ArrayList<>();
                 ((Map<String, Map<String, Object>>) v.get("heads")).forEach((head, m) ->
                         lines.addAll(spec.targets().check(head, means(m), means(headOf(clean, head)), means(headOf(baseline, head)))));
-                boolean complete = ((Number) v.get("seeds")).intValue() == spec.seeds().size() && clean != null && baseline != null;
+                // what the targets could not be checked against is a line too, so that a verdict of
+                // "not met" always says why (a study of some variants, in a folder of its own)
+                int seeds = ((Number) v.get("seeds")).intValue();
+                if (seeds != spec.seeds().size()) {
+                    lines.add("MISSING: " + seeds + " of " + spec.seeds().size() + " seeds trained");
+                }
+                if (clean == null) {
+                    lines.add("MISSING: the reference `" + spec.reference() + "` is not trained here");
+                }
+                if (baseline == null) {
+                    lines.add("MISSING: the baseline `" + spec.baseline() + "` is not trained here");
+                }
                 v.put("targets", lines);
-                v.put("targets_met", complete && SuiteTargets.met(lines));
+                v.put("targets_met", SuiteTargets.met(lines));
                 if (!Boolean.TRUE.equals(v.get("targets_met"))) {
                     meetingAll.remove(variant);
                 }

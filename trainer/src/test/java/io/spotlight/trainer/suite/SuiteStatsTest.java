@@ -64,12 +64,29 @@ class SuiteStatsTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void aFolderWithoutTheReferenceAndBaselineSaysSoInsteadOfPassing() {
+        // the mask study's shape: only the guided variant trained in this folder
+        List<Map<String, Object>> trials = List.of(trial("good", 1, 81, 81), trial("good", 2, 80, 81));
+        Map<String, Object> out = SuiteStats.aggregate("t", spec(List.of(1, 2)), trials);
+        Map<String, Object> kind = ((Map<String, Map<String, Object>>) out.get("kinds")).get("k");
+        Map<String, Object> good = ((Map<String, Map<String, Object>>) kind.get("variants")).get("good");
+        List<String> lines = (List<String>) good.get("targets");
+        assertFalse((Boolean) good.get("targets_met"), lines.toString());
+        assertTrue(lines.contains("MISSING: the reference `clean` is not trained here"), lines.toString());
+        assertTrue(lines.contains("MISSING: the baseline `baseline` is not trained here"), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("PASS") && l.contains("label-coded")), "what can be checked still is: " + lines);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void aVariantMissingSeedsDoesNotMeetTheTargets() {
         List<Map<String, Object>> trials = List.of(trial("baseline", 1, 60, 95), trial("clean", 1, 80, 80), trial("good", 1, 81, 81));
         Map<String, Object> out = SuiteStats.aggregate("t", spec(List.of(1, 2)), trials);
         Map<String, Object> kind = ((Map<String, Map<String, Object>>) out.get("kinds")).get("k");
         Map<String, Map<String, Object>> variants = (Map<String, Map<String, Object>>) kind.get("variants");
         assertFalse((Boolean) variants.get("good").get("targets_met"), "one of two seeds: incomplete");
+        assertTrue(((List<String>) variants.get("good").get("targets")).contains("MISSING: 1 of 2 seeds trained"),
+                String.valueOf(variants.get("good").get("targets")));
         assertEquals(0.0, (double) ((Map<String, Map<String, Object>>) variants.get("good").get("heads")).get("label").get("accuracy_sd"));
     }
 
