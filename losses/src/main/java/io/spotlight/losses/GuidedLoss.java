@@ -461,14 +461,15 @@ public final class GuidedLoss {
             for (int i = 0; i < heads.size(); i++) {
                 String what = "mask of head '" + heads.get(i) + "'";
                 NDArray perSample;
+                RegionMasks m = null; // the masks, where the term fits them
                 if (t.isInputGradient()) {
-                    RegionMasks m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
+                    m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
                     perSample = rrr.perSample(outputs.get(heads.get(i)), x, m.forbiddenAtMap());
                 } else if (t.isCounterfactualAugment()) {
                     // the outputs are the augmented batch's: its cross-entropy per sample
                     perSample = augmentation.perSample(outputs.get(heads.get(i)), require(labels, heads.get(i), "labels"));
                 } else if (t.isCounterfactual()) {
-                    RegionMasks m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
+                    m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
                     CounterfactualConsistency cf = CounterfactualConsistency.of(t.penalty());
                     // heads with equal masks and flags share the counterfactual batch and so its
                     // forward: one extra forward per step, whatever the number of heads
@@ -480,21 +481,20 @@ public final class GuidedLoss {
                     NDArray other = cfTaps.output(model.headIndex(heads.get(i)));
                     perSample = cf.perSample(outputs.get(heads.get(i)), other);
                 } else {
-                    perSample = mapPenalties.get(t.name()).perSample(maps.get(i),
-                            RegionMasks.fit(masks.get(i), has.get(i), maps.get(i), t.dilation(), what));
+                    m = RegionMasks.fit(masks.get(i), has.get(i), maps.get(i), t.dilation(), what);
+                    perSample = mapPenalties.get(t.name()).perSample(maps.get(i), m);
                 }
                 NDArray h = has.get(i);
-                perHead.add(perSample.mul(h).sum().div(h.sum().maximum(1)));
+                // fitted masks count their annotated samples once for every mean (a map penalty's mass floor takes one too)
+                perHead.add(m != null ? m.annotatedMean(perSample).reshape(1) : perSample.mul(h).sum().div(h.sum().maximum(1)).reshape(1));
             }
-            return perHead.size() == 1 ? perHead.get(0).reshape(1) : NDArrays.stack(new NDList(perHead));
+            return perHead.size() == 1 ? perHead.get(0) : NDArrays.concat(new NDList(perHead));
         }
         int n = heads.size();
         NDArray map = NDArrays.concat(new NDList(maps));
-        NDArray h = NDArrays.concat(new NDList(has));
-        NDArray perSample = mapPenalties.get(t.name()).perSample(map,
-                RegionMasks.fit(NDArrays.concat(new NDList(masks)), h, map, t.dilation(), "masks of heads " + heads).inGroups(n));
-        NDArray flags = h.reshape(n, -1);
-        return perSample.mul(h).reshape(n, -1).sum(new int[] {1}).div(flags.sum(new int[] {1}).maximum(1));
+        RegionMasks stacked = RegionMasks.fit(NDArrays.concat(new NDList(masks)), NDArrays.concat(new NDList(has)), map, t.dilation(),
+                "masks of heads " + heads).inGroups(n);
+        return stacked.annotatedMean(mapPenalties.get(t.name()).perSample(map, stacked)).reshape(n);
     }
 
     /** λ·scale per head as an array of the penalty's type and device. */

@@ -2,6 +2,7 @@ package io.spotlight.losses;
 
 import ai.djl.ndarray.NDArray;
 import io.spotlight.cam.map.CamMaps;
+import io.spotlight.cam.map.Scalars;
 
 /**
  * Share of the map's positive mass that lies in the forbidden region, in [0, 1]. Scale-invariant,
@@ -66,11 +67,9 @@ public final class OutsideShare implements MapPenalty {
         if (floor == 0) {
             return outside.div(total.add(CamMaps.EPS));
         }
-        int groups = masks.groups();
         // mean mass over the annotated samples only, so that unannotated ones still contribute nothing
-        NDArray has = masks.hasMask().reshape(groups, -1);
-        NDArray mean = total.reshape(groups, -1).mul(has).sum(new int[] {1}, true).div(has.sum(new int[] {1}, true).maximum(1));
-        NDArray floored = mean.mul(floor).broadcast(groups, total.getShape().get(0) / groups).reshape(-1);
-        return outside.div(total.add(floored).add(CamMaps.EPS));
+        NDArray mean = masks.annotatedMean(total); // [groups, 1]
+        NDArray floored = mean.mul(Scalars.of(mean, floor)).add(Scalars.of(mean, CamMaps.EPS));
+        return outside.div(total.reshape(masks.groups(), -1).add(floored).reshape(-1));
     }
 }

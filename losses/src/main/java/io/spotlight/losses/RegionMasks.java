@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 import io.spotlight.cam.CamException;
 import io.spotlight.cam.map.CamMaps;
+import io.spotlight.cam.map.Scalars;
 
 /**
  * One head's annotation for one batch, fitted to one map: where attention is forbidden at the
@@ -18,20 +19,24 @@ import io.spotlight.cam.map.CamMaps;
  *
  * <p>When the input size is a whole multiple {@code f} of the map size (every layer of a CNN with
  * stride-2 pooling), dilation and fitting are one max-pool of kernel {@code f + 2·dilation},
- * stride {@code f}, padding {@code dilation}: the max of the forbidden mask over a cell's pixels
- * grown by the dilation. This runs on every guided step, so it is one native op instead of five.
+ * stride {@code f}, padding {@code dilation}: the max of the forbidden mask (taken as the max of
+ * −allowed) over a cell's pixels grown by the dilation. This runs on every guided step, so it is
+ * one native op instead of five.
  */
 public final class RegionMasks {
     private final NDArray forbiddenAtMap;
-    private final NDArray forbiddenAtInput;
+    /** [B, 1, H, W], the allowed mask as given, in the map's type. */
+    private final NDArray allowedAtInputUndilated;
     private final int dilation;
     private final NDArray hasMask;
     private final int groups;
     private NDArray allowedAtInput;
+    private NDArray flagsByGroup;
+    private NDArray annotatedByGroup;
 
-    private RegionMasks(NDArray forbiddenAtMap, NDArray forbiddenAtInput, int dilation, NDArray hasMask, int groups) {
+    private RegionMasks(NDArray forbiddenAtMap, NDArray allowedAtInputUndilated, int dilation, NDArray hasMask, int groups) {
         this.forbiddenAtMap = forbiddenAtMap;
-        this.forbiddenAtInput = forbiddenAtInput;
+        this.allowedAtInputUndilated = allowedAtInputUndilated;
         this.dilation = dilation;
         this.hasMask = hasMask;
         this.groups = groups;
@@ -42,7 +47,7 @@ public final class RegionMasks {
      * statistics over "the batch" (such as {@link OutsideShare}'s mass floor) are then taken per head.
      */
     public RegionMasks inGroups(int n) {
-        return new RegionMasks(forbiddenAtMap, forbiddenAtInput, dilation, hasMask, n);
+        return new RegionMasks(forbiddenAtMap, allowedAtInputUndilated, dilation, hasMask, n);
     }
 
     /** How many heads' batches are stacked in these masks (1 unless {@link #inGroups}). */
@@ -64,30 +69,36 @@ public final class RegionMasks {
         if (a.dimension() == 4 && a.get(1) != 1) {
             throw new CamException(what + " must have one channel, got shape " + a);
         }
-        // 1 - allowed, kept [B, 1, H, W] for the pooling (one op each; this runs every step)
-        NDArray forbidden = allowed.toType(map.getDataType(), false).neg().add(1);
+        NDArray allowedTyped = allowed.toType(map.getDataType(), false);
         if (a.dimension() == 3) {
-            forbidden = forbidden.expandDims(1);
+            allowedTyped = allowedTyped.expandDims(1); // [B, 1, H, W] for the pooling
         }
-        Shape f = forbidden.getShape();
+        Shape f = allowedTyped.getShape();
         NDArray atMap;
         if (f.dimension() == 4 && f.get(0) == batch && f.get(2) >= m.get(1) && f.get(3) >= m.get(2)
                 && f.get(2) % m.get(1) == 0 && f.get(3) % m.get(2) == 0) {
             long fy = f.get(2) / m.get(1);
             long fx = f.get(3) / m.get(2);
-            NDArray pooled = Pool.maxPool2d(forbidden, new Shape(fy + 2L * dilation, fx + 2L * dilation), new Shape(fy, fx),
-                    new Shape(dilation, dilation), false);
-            atMap = pooled.reshape(batch, m.get(1), m.get(2)).gt(0).toType(map.getDataType(), false);
+            // a cell is forbidden when any pixel of its grown window is not fully allowed: the
+            // window's max of -allowed is above -1 (for allowed in [0, 1] the same test as
+            // "max of 1 - allowed > 0", and one op fewer; this runs on every guided step)
+            NDArray pooled = Pool.maxPool2d(allowedTyped.neg(), new Shape(fy + 2L * dilation, fx + 2L * dilation),
+                    new Shape(fy, fx), new Shape(dilation, dilation), false);
+            atMap = pooled.reshape(batch, m.get(1), m.get(2)).gt(Scalars.of(pooled, -1)).toType(map.getDataType(), false);
         } else {
             // fitMask checks the shape and names the mask when it cannot be fitted
-            atMap = CamMaps.fitMask(CamMaps.dilate(forbidden, dilation), batch, m.get(1), m.get(2), what)
+            atMap = CamMaps.fitMask(CamMaps.dilate(forbidden(allowedTyped), dilation), batch, m.get(1), m.get(2), what)
                     .gt(0).toType(map.getDataType(), false);
         }
         NDArray has = hasMask.toType(map.getDataType(), false);
         if (has.getShape().dimension() != 1) {
             has = has.reshape(batch);
         }
-        return new RegionMasks(atMap, forbidden, dilation, has, 1);
+        return new RegionMasks(atMap, allowedTyped, dilation, has, 1);
+    }
+
+    private static NDArray forbidden(NDArray allowed) {
+        return allowed.neg().add(1);
     }
 
     /** [B, h, w], 1 where attention is forbidden at the map's resolution. */
@@ -98,11 +109,25 @@ public final class RegionMasks {
     /** [B, H, W], 1 where attention is allowed at input resolution, after dilating the forbidden part. */
     public synchronized NDArray allowedAtInput() {
         if (allowedAtInput == null) {
-            NDArray f = forbiddenAtInput;
+            NDArray f = forbidden(allowedAtInputUndilated);
             allowedAtInput = CamMaps.dilate(f.reshape(f.getShape().get(0), f.getShape().get(2), f.getShape().get(3)), dilation)
                     .neg().add(1);
         }
         return allowedAtInput;
+    }
+
+    /**
+     * The mean of a per-sample value over each group's annotated samples, [groups, 1] (0 for a
+     * group without any). The flags' per-group count is computed once and shared by every mean
+     * taken of these masks (the penalty's mass floor and the term's mean over samples).
+     */
+    public synchronized NDArray annotatedMean(NDArray perSample) {
+        if (annotatedByGroup == null) {
+            flagsByGroup = hasMask.reshape(groups, -1);
+            NDArray count = flagsByGroup.sum(new int[] {1}, true);
+            annotatedByGroup = count.maximum(Scalars.of(count, 1));
+        }
+        return perSample.reshape(groups, -1).mul(flagsByGroup).sum(new int[] {1}, true).div(annotatedByGroup);
     }
 
     /** [B], 1 for samples that carry an annotation; others contribute nothing. */

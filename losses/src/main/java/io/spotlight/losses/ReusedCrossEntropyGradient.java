@@ -9,6 +9,7 @@ import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
 import io.spotlight.cam.GradientMode;
 import io.spotlight.cam.autograd.Autograd;
+import io.spotlight.cam.map.Scalars;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.model.LayerPath;
 import io.spotlight.cam.model.MultiHeadBlock;
@@ -111,7 +112,7 @@ final class ReusedCrossEntropyGradient {
             }
             NDArray dCe = g.get(0, h);
             grads.add(dCe);
-            camGrads.add(List.of(dCe.mul(-batch))); // d(sum of label log-probabilities)/dA
+            camGrads.add(List.of(dCe.mul(Scalars.of(dCe, -batch)))); // d(sum of label log-probabilities)/dA
         }
         for (int k = 0; k < after.size(); k++) {
             grads.add(g.get(0, model.headNames().size() + k));

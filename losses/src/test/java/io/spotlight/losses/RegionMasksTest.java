@@ -68,4 +68,21 @@ class RegionMasksTest {
         assertEquals(0f, allowedAtInput[2 * 12 + 2]);
         assertEquals(1f, allowedAtInput[3 * 12 + 3]);
     }
+
+    @Test
+    void annotatedMeanAveragesEachGroupsAnnotatedSamplesOnly() {
+        // two heads stacked, 3 samples each: head 0 has samples 0 and 2 annotated, head 1 none
+        NDArray has = manager.create(new float[] {1, 0, 1, 0, 0, 0});
+        NDArray allowed = manager.ones(new Shape(6, 1, 4, 4));
+        RegionMasks masks = RegionMasks.fit(allowed, has, manager.zeros(new Shape(6, 2, 2)), 0, "m").inGroups(2);
+        NDArray values = manager.create(new float[] {2, 100, 4, 7, 8, 9});
+        // an unannotated group's mean is 0, not NaN (its count is floored at 1)
+        assertArrayEquals(new float[] {3, 0}, masks.annotatedMean(values).toFloatArray());
+        assertEquals(new Shape(2, 1), masks.annotatedMean(values).getShape());
+        // the count is cached per masks; a second mean of other values uses it too
+        assertArrayEquals(new float[] {0.5f, 0}, masks.annotatedMean(manager.create(new float[] {1, 5, 0, 1, 1, 1})).toFloatArray());
+        // one group: the plain mean over annotated samples
+        RegionMasks one = RegionMasks.fit(allowed, has, manager.zeros(new Shape(6, 2, 2)), 0, "m");
+        assertArrayEquals(new float[] {3}, one.annotatedMean(values).toFloatArray());
+    }
 }

@@ -16,7 +16,7 @@ public final class CamMaps {
     private CamMaps() {}
 
     public static NDArray relu(NDArray map) {
-        return map.maximum(0);
+        return map.maximum(Scalars.of(map, 0));
     }
 
     /** Divides each sample's map by its maximum (plus {@link #EPS}); use on non-negative maps. */

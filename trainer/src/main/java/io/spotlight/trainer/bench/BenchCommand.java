@@ -232,7 +232,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         for (int i = 0; i < plan.size(); i++) {
-            cases.get(i).put("rss_growth_mb", rssGrowth(plan.get(i)));
+            RssReading rss = rssGrowth(plan.get(i));
+            cases.get(i).put("rss_growth_mb", rss.growthMb());
+            cases.get(i).put("rss_jit_compile_ms", rss.jitCompileMs());
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "intra_op_threads", threads,
@@ -293,9 +295,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * RSS growth over {@code rssSteps} guided steps of one case after {@code rssWarmup} warm-up
-     * steps, measured by {@link RssProbe} in a JVM of its own.
+     * steps, measured by {@link RssProbe} in a JVM of its own, with the JIT's compile time meanwhile.
      */
-    private double rssGrowth(BenchCase c) throws java.io.IOException, InterruptedException {
+    private RssReading rssGrowth(BenchCase c) throws java.io.IOException, InterruptedException {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(javaBin, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), RssProbe.class.getName(), Integer.toString(rssSteps),
@@ -303,6 +305,7 @@ public final class BenchCommand implements Callable<Integer> {
         command.addAll(c.args());
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         double growth = Double.NaN;
+        long compileMs = -1;
         List<String> seen = new ArrayList<>();
         try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                 java.nio.charset.StandardCharsets.UTF_8))) {
@@ -311,15 +314,22 @@ public final class BenchCommand implements Callable<Integer> {
                 if (line.startsWith("growth_mb=")) {
                     growth = Double.parseDouble(line.substring("growth_mb=".length()));
                 }
+                if (line.startsWith("jit_compile_ms=")) {
+                    compileMs = Long.parseLong(line.substring("jit_compile_ms=".length()));
+                }
             }
         }
         if (p.waitFor() != 0 || Double.isNaN(growth)) {
             throw new IllegalStateException("the RSS probe JVM for " + c.args() + " failed (exit " + p.exitValue() + "): "
                     + String.join("\n", seen));
         }
-        System.out.printf("RSS growth over %d guided steps of %s: %.1f MB%n", rssSteps, String.join(" ", c.args()), growth);
-        return growth;
+        System.out.printf("RSS growth over %d guided steps of %s: %.1f MB (JIT compiling meanwhile: %d ms)%n", rssSteps,
+                String.join(" ", c.args()), growth, compileMs);
+        return new RssReading(growth, compileMs);
     }
+
+    /** One case's RSS growth, and the JIT's compile time over the same steps (C2's memory shows as jumps; -1 if unknown). */
+    private record RssReading(double growthMb, long jitCompileMs) {}
 
     private static List<Head> heads(int n) {
         List<Head> heads = new ArrayList<>();

@@ -22,6 +22,8 @@ public final class RssProbe {
                 bench.guidedStep();
             }
             System.gc();
+            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            long compiled = jit == null || !jit.isCompilationTimeMonitoringSupported() ? -1 : jit.getTotalCompilationTime();
             double start = StepBench.rssMb();
             System.out.printf("RSS after %d warm-up steps: %.1f MB%n", warmup, start);
             for (int i = 1; i <= steps; i++) {
@@ -29,6 +31,9 @@ public final class RssProbe {
                 if (i % 1000 == 0) {
                     System.out.printf("RSS after %d guided steps: %.1f MB%n", i, StepBench.rssMb());
                 }
+            }
+            if (compiled >= 0) {
+                System.out.printf("jit_compile_ms=%d%n", jit.getTotalCompilationTime() - compiled);
             }
             System.gc();
             System.out.printf("growth_mb=%.2f%n", StepBench.rssMb() - start);

@@ -30,6 +30,8 @@ class BenchCommandTest {
                 assertTrue(c.has(key), key);
             }
             assertTrue(c.get("rss_growth_mb").isNumber(), "every case's RSS growth, each from a JVM of its own: " + c);
+            // what the JIT compiled over the probe's steps, to read a jump by (C2's memory, once)
+            assertTrue(c.get("rss_jit_compile_ms").asLong() >= 0, c.toString());
             assertTrue(c.get("page_faults_per_step").asDouble() >= 0, c.toString());
             if (System.getenv("MALLOC_MMAP_THRESHOLD_") != null) {
                 // run through ./spotlight: the native heap keeps its pages (glibc's defaults: ~5,000 a step)
