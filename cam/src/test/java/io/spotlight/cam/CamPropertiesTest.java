@@ -49,6 +49,28 @@ class CamPropertiesTest {
     }
 
     @Test
+    void eachOfSeveralHeadsReadsTheTrunkOutputThroughItsOwnViewAndALoneHeadReadsItDirectly() {
+        Shape shape = new Shape(2, 1, 8, 8);
+        CamModel two = twoHeads(shape).model();
+        var layer = two.layer("trunk");
+        var taps = two.forward(ps, manager.randomNormal(shape), true, List.of(layer));
+        NDArray a = taps.activation(layer, 0);
+        NDArray b = taps.activation(layer, 1);
+        assertTrue(a != b, "two heads: one view each, so one backward separates their gradients");
+        assertTrue(taps.isHeadSpecific(layer, 0) && taps.isHeadSpecific(layer, 1));
+        assertArrayEquals(a.toFloatArray(), b.toFloatArray());
+
+        MultiHeadBlock lone = TestModels.init(TestModels.multiHead(TestModels.reluTrunk(4), "only", TestModels.linearHead(3)),
+                manager, DataType.FLOAT32, shape);
+        CamModel one = CamModel.of(lone);
+        var oneLayer = one.layer("trunk");
+        var oneTaps = one.forward(ps, manager.randomNormal(shape), true, List.of(oneLayer, one.layer("trunk/0")));
+        // no view is made for a lone head (one op and its backward less a step): what it reads is its own anyway
+        assertTrue(oneTaps.isHeadSpecific(oneLayer, 0));
+        assertTrue(oneTaps.isHeadSpecific(one.layer("trunk/0"), 0), "a lone head reads every layer alone");
+    }
+
+    @Test
     void perHeadGradientsFromOneCallEqualOneCallPerHead() {
         Shape shape = new Shape(4, 1, 8, 8);
         CamComputer computer = twoHeads(shape);

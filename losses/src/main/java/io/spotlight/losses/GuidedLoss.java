@@ -486,7 +486,7 @@ public final class GuidedLoss {
                 }
                 NDArray h = has.get(i);
                 // fitted masks count their annotated samples once for every mean (a map penalty's mass floor takes one too)
-                perHead.add(m != null ? m.annotatedMean(perSample).reshape(1) : perSample.mul(h).sum().div(h.sum().maximum(1)).reshape(1));
+                perHead.add(m != null ? m.annotatedMean(perSample) : perSample.mul(h).sum().div(h.sum().maximum(1)).reshape(1));
             }
             return perHead.size() == 1 ? perHead.get(0) : NDArrays.concat(new NDList(perHead));
         }
@@ -494,7 +494,7 @@ public final class GuidedLoss {
         NDArray map = NDArrays.concat(new NDList(maps));
         RegionMasks stacked = RegionMasks.fit(NDArrays.concat(new NDList(masks)), NDArrays.concat(new NDList(has)), map, t.dilation(),
                 "masks of heads " + heads).inGroups(n);
-        return stacked.annotatedMean(mapPenalties.get(t.name()).perSample(map, stacked)).reshape(n);
+        return stacked.annotatedMean(mapPenalties.get(t.name()).perSample(map, stacked));
     }
 
     /** λ·scale per head as an array of the penalty's type and device. */

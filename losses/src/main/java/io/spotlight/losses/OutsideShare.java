@@ -67,9 +67,13 @@ public final class OutsideShare implements MapPenalty {
         if (floor == 0) {
             return outside.div(total.add(CamMaps.EPS));
         }
-        // mean mass over the annotated samples only, so that unannotated ones still contribute nothing
-        NDArray mean = masks.annotatedMean(total); // [groups, 1]
-        NDArray floored = mean.mul(Scalars.of(mean, floor)).add(Scalars.of(mean, CamMaps.EPS));
-        return outside.div(total.reshape(masks.groups(), -1).add(floored).reshape(-1));
+        // the floor: a fraction of the mean mass over the annotated samples only, so that
+        // unannotated ones still contribute nothing; one per head when heads are stacked
+        NDArray floored = masks.annotatedMean(total, floor); // [groups]
+        floored = floored.add(Scalars.of(floored, CamMaps.EPS));
+        if (masks.groups() == 1) {
+            return outside.div(total.add(floored)); // [B] + [1]
+        }
+        return outside.div(total.reshape(masks.groups(), -1).add(floored.reshape(-1, 1)).reshape(-1));
     }
 }

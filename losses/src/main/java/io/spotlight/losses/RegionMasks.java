@@ -31,8 +31,8 @@ public final class RegionMasks {
     private final NDArray hasMask;
     private final int groups;
     private NDArray allowedAtInput;
-    private NDArray flagsByGroup;
-    private NDArray annotatedByGroup;
+    /** {@link #annotatedWeights} by scale. */
+    private final java.util.Map<Double, NDArray> weights = new java.util.HashMap<>();
 
     private RegionMasks(NDArray forbiddenAtMap, NDArray allowedAtInputUndilated, int dilation, NDArray hasMask, int groups) {
         this.forbiddenAtMap = forbiddenAtMap;
@@ -117,17 +117,35 @@ public final class RegionMasks {
     }
 
     /**
-     * The mean of a per-sample value over each group's annotated samples, [groups, 1] (0 for a
-     * group without any). The flags' per-group count is computed once and shared by every mean
-     * taken of these masks (the penalty's mass floor and the term's mean over samples).
+     * The mean of a per-sample value over each group's annotated samples, [groups] (0 for a group
+     * without any), times {@code scale}. It is one matrix product with weights flag / count (made
+     * once per masks and scale, and shared by every mean taken of these masks: the penalty's mass
+     * floor and the term's mean over samples): on every guided step each op that autograd records
+     * costs ~25 µs forward and backward (experiments/bench/RESULTS.md, session 11), and a product
+     * is one such op where flags, sum and division were four.
      */
-    public synchronized NDArray annotatedMean(NDArray perSample) {
-        if (annotatedByGroup == null) {
-            flagsByGroup = hasMask.reshape(groups, -1);
-            NDArray count = flagsByGroup.sum(new int[] {1}, true);
-            annotatedByGroup = count.maximum(Scalars.of(count, 1));
+    public NDArray annotatedMean(NDArray perSample, double scale) {
+        NDArray w = annotatedWeights(scale);
+        if (groups == 1) {
+            return perSample.matMul(w); // [B] x [B, 1] -> [1]
         }
-        return perSample.reshape(groups, -1).mul(flagsByGroup).sum(new int[] {1}, true).div(annotatedByGroup);
+        return perSample.reshape(groups, 1, -1).matMul(w).reshape(groups); // [n, 1, B] x [n, B, 1]
+    }
+
+    /** {@link #annotatedMean(NDArray, double)} with scale 1. */
+    public NDArray annotatedMean(NDArray perSample) {
+        return annotatedMean(perSample, 1);
+    }
+
+    /** scale × flag / max(1, the group's count of flags), as [B, 1] for one group, else [groups, B/groups, 1]. */
+    private synchronized NDArray annotatedWeights(double scale) {
+        return weights.computeIfAbsent(scale, s -> {
+            NDArray flags = hasMask.reshape(groups, -1);
+            NDArray count = flags.sum(new int[] {1}, true);
+            NDArray perCount = Scalars.of(count, s).div(count.maximum(Scalars.of(count, 1)));
+            NDArray w = flags.mul(perCount);
+            return groups == 1 ? w.reshape(-1, 1) : w.reshape(groups, -1, 1);
+        });
     }
 
     /** [B], 1 for samples that carry an annotation; others contribute nothing. */

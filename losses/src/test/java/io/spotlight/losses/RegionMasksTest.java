@@ -78,11 +78,14 @@ class RegionMasksTest {
         NDArray values = manager.create(new float[] {2, 100, 4, 7, 8, 9});
         // an unannotated group's mean is 0, not NaN (its count is floored at 1)
         assertArrayEquals(new float[] {3, 0}, masks.annotatedMean(values).toFloatArray());
-        assertEquals(new Shape(2, 1), masks.annotatedMean(values).getShape());
+        assertEquals(new Shape(2), masks.annotatedMean(values).getShape());
+        // scaled: the same weights times the scale (the mass floor's fraction)
+        assertArrayEquals(new float[] {0.03f, 0}, masks.annotatedMean(values, 0.01).toFloatArray(), 1e-7f);
         // the count is cached per masks; a second mean of other values uses it too
         assertArrayEquals(new float[] {0.5f, 0}, masks.annotatedMean(manager.create(new float[] {1, 5, 0, 1, 1, 1})).toFloatArray());
         // one group: the plain mean over annotated samples
         RegionMasks one = RegionMasks.fit(allowed, has, manager.zeros(new Shape(6, 2, 2)), 0, "m");
         assertArrayEquals(new float[] {3}, one.annotatedMean(values).toFloatArray());
+        assertEquals(new Shape(1), one.annotatedMean(values).getShape());
     }
 }

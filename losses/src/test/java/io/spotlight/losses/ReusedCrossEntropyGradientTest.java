@@ -155,6 +155,14 @@ class ReusedCrossEntropyGradientTest {
     }
 
     @Test
+    void trunkOutputOfAOneHeadModel() {
+        // the bench's trunk-output case: the lone head reads the trunk output without a view of its own
+        Block block = TestModels.init(TestModels.multiHead(TestModels.smoothTrunk(3), "only", TestModels.mlpHead(4, 3)),
+                manager, DataType.FLOAT64, INPUT);
+        assertSameStep(block, "trunk", "outside_share", 1);
+    }
+
+    @Test
     void aLayerInsideTheTrunkOfAOneHeadModel() {
         Block block = TestModels.init(TestModels.multiHead(TestModels.smoothTrunk(3), "only", TestModels.mlpHead(4, 3)),
                 manager, DataType.FLOAT64, INPUT);

@@ -218,9 +218,10 @@ public final class CamModel {
             NDList outputs = new NDList(heads.size());
             for (int h = 0; h < heads.size(); h++) {
                 NDArray headInput = f;
-                if (!trunkOutputTaps.isEmpty()) {
+                if (!trunkOutputTaps.isEmpty() && heads.size() > 1) {
                     // A distinct autograd node per head: d(sum of all heads' scores)/d(view_h)
-                    // is then head h's own gradient, so one backward pass serves every head.
+                    // is then head h's own gradient, so one backward pass serves every head (a
+                    // lone head's gradient is the trunk output's own: no view, one op less a step).
                     headInput = f.reshape(f.getShape());
                     for (LayerPath tap : trunkOutputTaps) {
                         perHead.computeIfAbsent(tap, k -> new HashMap<>()).put(h, headInput);

@@ -59,9 +59,9 @@ public final class Taps {
         return a;
     }
 
-    /** True when {@code head} reads {@code layer} through an array no other head reads. */
+    /** True when {@code head} reads {@code layer} through an array no other head reads (always, for a lone head). */
     public boolean isHeadSpecific(LayerPath layer, int head) {
         Map<Integer, NDArray> views = perHead.get(layer);
-        return views != null && views.containsKey(head) || model.owningHead(layer) == head;
+        return views != null && views.containsKey(head) || model.owningHead(layer) == head || model.headNames().size() == 1;
     }
 }
