@@ -137,15 +137,18 @@ public final class RegionMasks {
         return annotatedMean(perSample, 1);
     }
 
-    /** scale × flag / max(1, the group's count of flags), as [B, 1] for one group, else [groups, B/groups, 1]. */
+    /**
+     * scale × flag / max(1, the group's count of flags), as [B, 1] for one group, else [groups,
+     * B/groups, 1]; any other scale is one op on scale 1's weights.
+     */
     private synchronized NDArray annotatedWeights(double scale) {
-        return weights.computeIfAbsent(scale, s -> {
+        NDArray unit = weights.computeIfAbsent(1.0, s -> {
             NDArray flags = hasMask.reshape(groups, -1);
             NDArray count = flags.sum(new int[] {1}, true);
-            NDArray perCount = Scalars.of(count, s).div(count.maximum(Scalars.of(count, 1)));
-            NDArray w = flags.mul(perCount);
+            NDArray w = flags.div(count.maximum(Scalars.of(count, 1)));
             return groups == 1 ? w.reshape(-1, 1) : w.reshape(groups, -1, 1);
         });
+        return weights.computeIfAbsent(scale, s -> unit.mul(Scalars.of(unit, s)));
     }
 
     /** [B], 1 for samples that carry an annotation; others contribute nothing. */
