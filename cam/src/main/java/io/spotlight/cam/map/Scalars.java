@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Constant scalars as arrays made once per value, type and device, for the ops that run on every
  * guided step. DJL's {@code x.mul(2)} creates a scalar array for the 2, runs the op and frees the
  * scalar: three native calls where the op alone is one, ~9 µs against ~3 µs on a small array
- * (experiments/bench/RESULTS.md, session 10). The results equal the {@code Number} overloads'
- * to the bit: the scalar has the array's own type, as PyTorch casts a 0-dim operand to it anyway.
+ * (measured in session 10, not re-measured: experiments/bench/RESULTS.md, session 11). The
+ * results equal the {@code Number} overloads' to the bit: the scalar has the array's own type, as
+ * PyTorch casts a 0-dim operand to it anyway.
  *
  * <p>Only for a code's fixed constants (a bounded set of values): each stays in memory for the
  * life of the process.
