@@ -55,6 +55,8 @@ public final class GuidedLoss {
     private final Precision precision;
     /** What a training-mode forward writes besides the graph (BatchNorm running statistics). */
     private final List<ai.djl.nn.Parameter> forwardState = new ArrayList<>();
+    /** The fittings of the whole batch's masks that steps made so far: what {@link #prepare} makes ahead. */
+    private final java.util.Set<Annotations.Plan> plans = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public GuidedLoss(CamModel model, List<PenaltyTerm> terms, boolean autoScale) {
         this(model, terms, autoScale, Amortisation.NONE);
@@ -164,6 +166,39 @@ public final class GuidedLoss {
             Map<String, NDArray> hasMask,
             boolean training,
             long step) {
+        return evaluate(ps, x, labels, Annotations.of(allowed, hasMask), training, step);
+    }
+
+    /**
+     * Makes now what the next step will need from this batch's annotations and depends on them
+     * alone (see {@link Annotations}): for a caller that assembles batches on another thread than
+     * the one that trains, as the trainer's loader does. What it makes is what this loss fitted on
+     * its earlier steps; before the first guided step there is nothing to make but the has-mask
+     * check. A step on annotations that were not prepared makes the same itself.
+     */
+    public void prepare(Annotations batch) {
+        if (terms.isEmpty()) {
+            return;
+        }
+        batch.any();
+        for (Annotations.Plan plan : plans) {
+            batch.prepare(plan);
+        }
+    }
+
+    /**
+     * @param labels per head [B]
+     * @param annotations the batch's masks and flags per head, maybe {@link #prepare prepared}
+     * @param step the run's 0-based global step, which decides whether the step is guided (see
+     *     {@link Amortisation})
+     */
+    public Result evaluate(
+            ParameterStore ps,
+            NDArray x,
+            Map<String, NDArray> labels,
+            Annotations annotations,
+            boolean training,
+            long step) {
         long batch = x.getShape().get(0);
         long samples = amortisation.samples(batch);
         boolean sub = samples < batch;
@@ -171,20 +206,19 @@ public final class GuidedLoss {
         CounterfactualMix.Step mixStep = null;
         boolean mixPerHeads = false;
         if (scheduled && mixing != null) {
-            String differs = headWithAnotherRegion(allowed, hasMask);
+            String differs = headWithAnotherRegion(annotations);
             mixPerHeads = differs != null; // nothing can be replaced: every annotated sample is paired, per head
-            mixStep = mixPerHeads ? null : mixed(x, allowed, hasMask); // pairs kept, the other annotated samples replaced
+            mixStep = mixPerHeads ? null : mixed(x, annotations); // pairs kept, the other annotated samples replaced
             if (mixStep != null) {
                 x = mixStep.batch();
             }
         } else if (scheduled && augment != null) {
-            x = augmented(x, allowed, hasMask); // the annotated samples become their counterfactuals
+            x = augmented(x, annotations); // the annotated samples become their counterfactuals
         }
         // what the penalty sees: the whole batch, or its first `samples` samples
         Map<String, NDArray> gLabels = sub && scheduled ? first(labels, samples) : labels;
-        Map<String, NDArray> gAllowed = sub && scheduled ? first(allowed, samples) : allowed;
-        Map<String, NDArray> gHas = sub && scheduled ? first(hasMask, samples) : hasMask;
-        boolean annotated = scheduled && (mixing != null && !mixPerHeads ? mixStep != null : anyMask(gHas));
+        Annotations gAnnotations = sub && scheduled ? annotations.first(samples) : annotations;
+        boolean annotated = scheduled && (mixing != null && !mixPerHeads ? mixStep != null : gAnnotations.any());
         sub &= annotated;
         NDArray gx = sub ? x.get(new NDIndex("0:" + samples)).duplicate() : x;
         boolean inputGradient = annotated && terms.stream().anyMatch(PenaltyTerm::isInputGradient);
@@ -246,6 +280,8 @@ public final class GuidedLoss {
         Map<String, List<String>> vectorHeads = new LinkedHashMap<>();
         Map<String, Double> weights = new LinkedHashMap<>();
         NDArray penaltyTotal = null;
+        List<NDArray> penaltyRoots = new ArrayList<>();
+        List<NDArray> penaltyGrads = new ArrayList<>();
         if (annotated) {
             for (PenaltyTerm t : terms) {
                 List<String> heads = new ArrayList<>();
@@ -256,7 +292,7 @@ public final class GuidedLoss {
                 }
                 NDArray p = t.isCounterfactualMix() && !mixPerHeads
                         ? mixPenalties(heads, gOutputs, mixCounterfactual, mixStep, ps, training)
-                        : termPenalties(t.isCounterfactualMix() ? mixPerHead : t, heads, gx, gOutputs, gLabels, cams, gAllowed, gHas,
+                        : termPenalties(t.isCounterfactualMix() ? mixPerHead : t, heads, gx, gOutputs, gLabels, cams, gAnnotations,
                                 xcf -> model.forward(ps, xcf, training, List.of())); // [H]
                 vectors.put(t.name(), p);
                 vectorHeads.put(t.name(), heads);
@@ -271,25 +307,31 @@ public final class GuidedLoss {
                     w[i] = wi;
                     any |= wi != 0;
                 }
-                if (any) {
+                if (any && fast != null) {
+                    // the fast path's backward starts at the penalties themselves, with λ·scale as their
+                    // gradient: the weighted sum in the total is a value to report, not recorded
+                    penaltyRoots.add(p);
+                    penaltyGrads.add(weightVector(p, w));
+                } else if (any) {
                     NDArray weighted = heads.size() == 1 ? p.mul(number(p, w[0])).sum() : p.mul(weightVector(p, w)).sum();
                     penaltyTotal = penaltyTotal == null ? weighted : penaltyTotal.add(weighted);
                 }
             }
         }
         Map<String, NDArray> penalties = new SlicedPenalties(vectors, vectorHeads);
-        NDArray total = penaltyTotal == null ? ceTotal : ceTotal.add(penaltyTotal);
+        NDArray crossEntropyTotal = ceTotal;
+        NDArray total = fast != null ? unrecorded(() -> weightedSum(crossEntropyTotal, penaltyRoots, penaltyGrads))
+                : penaltyTotal == null ? ceTotal : ceTotal.add(penaltyTotal);
         List<NDArray> roots = null;
         List<NDArray> rootGrads = null;
         if (fast != null) {
-            roots = new ArrayList<>();
-            rootGrads = new ArrayList<>();
-            if (penaltyTotal != null) {
-                roots.add(penaltyTotal);
-                rootGrads.add(penaltyTotal.onesLike());
-            }
+            roots = new ArrayList<>(penaltyRoots);
+            rootGrads = new ArrayList<>(penaltyGrads);
             roots.addAll(fast.roots());
             rootGrads.addAll(fast.grads());
+        }
+        if (gAnnotations == annotations) {
+            plans.addAll(annotations.plans()); // what prepare() makes for the next batches
         }
         List<NDArray> restore = savedState;
         Runnable afterBackward = restore == null ? null : () -> restore(forwardState, restore);
@@ -321,15 +363,15 @@ public final class GuidedLoss {
      * The batch with each annotated sample replaced by its counterfactual ({@link
      * CounterfactualAugmentation}).
      */
-    private NDArray augmented(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
-        String differs = headWithAnotherRegion(allowed, hasMask);
+    private NDArray augmented(NDArray x, Annotations annotations) {
+        String differs = headWithAnotherRegion(annotations);
         if (differs != null) {
             throw new CamException("penalty term '" + augment.name() + "' (" + augment.penalty()
                     + ") replaces the input of every head, so every head needs the same mask; heads '" + firstGuided()
                     + "' and '" + differs + "' differ in this batch (use " + CounterfactualConsistency.NAME + " or "
                     + CounterfactualMix.NAME + " instead)");
         }
-        Region r = sharedRegion(x, allowed, hasMask);
+        Region r = sharedRegion(x, annotations);
         return augmentation.augment(x, r.allowedAtInput(), r.hasMask());
     }
 
@@ -337,8 +379,8 @@ public final class GuidedLoss {
      * The mix's step ({@link CounterfactualMix}), or null when no sample is annotated; for a batch
      * whose heads share one mask (the caller has checked).
      */
-    private CounterfactualMix.Step mixed(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
-        Region r = sharedRegion(x, allowed, hasMask);
+    private CounterfactualMix.Step mixed(NDArray x, Annotations annotations) {
+        Region r = sharedRegion(x, annotations);
         return mixing.step(x, r.allowedAtInput(), r.hasMask(), augment.pairs());
     }
 
@@ -349,17 +391,17 @@ public final class GuidedLoss {
      * The rewriting term's region at input resolution: its first guided head's, which every head
      * shares (checked by the callers, once per step: {@link #headWithAnotherRegion}).
      */
-    private Region sharedRegion(NDArray x, Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
+    private Region sharedRegion(NDArray x, Annotations annotations) {
         String first = firstGuided();
-        NDArray mask = require(allowed, first, "allowed mask");
-        NDArray has = require(hasMask, first, "has-mask flags");
+        NDArray mask = annotations.allowed(first);
+        NDArray has = annotations.hasMask(first);
         Shape input = x.getShape();
         if (augment.dilation() == 0 && mask.getShape().equals(new Shape(input.get(0), 1, input.get(2), input.get(3)))) {
             // the mask is the allowed region at input resolution already: no fitting (a dozen ops a step)
             return new Region(mask.toType(x.getDataType(), false).reshape(input.get(0), input.get(2), input.get(3)), has);
         }
-        RegionMasks m = RegionMasks.fit(mask, has.toType(x.getDataType(), false), x.get(":, 0, :, :"), augment.dilation(),
-                "mask of head '" + first + "'");
+        RegionMasks m = annotations.fitted(List.of(first), input.get(0), input.get(2), input.get(3), x.getDataType(),
+                augment.dilation());
         return new Region(m.allowedAtInput(), m.hasMask());
     }
 
@@ -381,27 +423,13 @@ public final class GuidedLoss {
     }
 
     /** The first head whose mask or flags differ from the rewriting term's first guided head's, or null. */
-    private String headWithAnotherRegion(Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
-        String first = firstGuided();
-        NDArray mask = require(allowed, first, "allowed mask");
-        NDArray has = require(hasMask, first, "has-mask flags");
-        for (String head : model.headNames()) {
-            if (!sameRegions(require(allowed, head, "allowed mask"), require(hasMask, head, "has-mask flags"), mask, has)) {
-                return head;
-            }
-        }
-        return null;
+    private String headWithAnotherRegion(Annotations annotations) {
+        return annotations.headWithAnotherRegion(firstGuided(), model.headNames());
     }
 
     /** The rewriting term's first guided head. */
     private String firstGuided() {
         return model.headNames().stream().filter(augment::guides).findFirst().orElseThrow();
-    }
-
-    /** Whether two heads' masks and flags are the same (the same arrays, or equal contents). */
-    private static boolean sameRegions(NDArray mask, NDArray has, NDArray otherMask, NDArray otherHas) {
-        return (mask == otherMask || mask.getShape().equals(otherMask.getShape()) && mask.contentEquals(otherMask))
-                && (has == otherHas || has.getShape().equals(otherHas.getShape()) && has.contentEquals(otherHas));
     }
 
     /** Each head's array cut to its first {@code n} samples. */
@@ -440,61 +468,82 @@ public final class GuidedLoss {
      * the head.
      */
     private NDArray termPenalties(PenaltyTerm t, List<String> heads, NDArray x, Map<String, NDArray> outputs,
-            Map<String, NDArray> labels, Map<String, CamResult> cams, Map<String, NDArray> allowed, Map<String, NDArray> hasMask,
+            Map<String, NDArray> labels, Map<String, CamResult> cams, Annotations annotations,
             java.util.function.Function<NDArray, Taps> forward) {
-        List<NDArray> masks = new ArrayList<>();
-        List<NDArray> has = new ArrayList<>();
         List<NDArray> maps = new ArrayList<>();
         for (String head : heads) {
-            masks.add(require(allowed, head, "allowed mask"));
-            has.add(require(hasMask, head, "has-mask flags").toType(outputs.get(head).getDataType(), false));
             maps.add(t.needsMap() ? cams.get(groupKey(t)).map(head, t.layer()) : null);
         }
+        Shape mask0 = annotations.allowed(heads.get(0)).getShape();
+        Shape has0 = annotations.hasMask(heads.get(0)).getShape();
         boolean stack = heads.size() > 1 && t.needsMap()
-                && masks.stream().allMatch(m -> m.getShape().equals(masks.get(0).getShape()))
-                && has.stream().allMatch(h -> h.getShape().equals(has.get(0).getShape()));
-        if (!stack) {
-            List<NDArray> perHead = new ArrayList<>();
-            Taps cfTaps = null;
-            NDArray cfMask = null;
-            NDArray cfHas = null;
-            for (int i = 0; i < heads.size(); i++) {
-                String what = "mask of head '" + heads.get(i) + "'";
-                NDArray perSample;
-                RegionMasks m = null; // the masks, where the term fits them
-                if (t.isInputGradient()) {
-                    m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
-                    perSample = rrr.perSample(outputs.get(heads.get(i)), x, m.forbiddenAtMap());
-                } else if (t.isCounterfactualAugment()) {
-                    // the outputs are the augmented batch's: its cross-entropy per sample
-                    perSample = augmentation.perSample(outputs.get(heads.get(i)), require(labels, heads.get(i), "labels"));
-                } else if (t.isCounterfactual()) {
-                    m = RegionMasks.fit(masks.get(i), has.get(i), x.get(":, 0, :, :"), t.dilation(), what);
-                    CounterfactualConsistency cf = CounterfactualConsistency.of(t.penalty());
-                    // heads with equal masks and flags share the counterfactual batch and so its
-                    // forward: one extra forward per step, whatever the number of heads
-                    if (cfTaps == null || !sameRegions(masks.get(i), has.get(i), cfMask, cfHas)) {
-                        cfMask = masks.get(i);
-                        cfHas = has.get(i);
-                        cfTaps = forward.apply(cf.counterfactual(x, m.allowedAtInput(), m.hasMask()));
-                    }
-                    NDArray other = cfTaps.output(model.headIndex(heads.get(i)));
-                    perSample = cf.perSample(outputs.get(heads.get(i)), other);
-                } else {
-                    m = RegionMasks.fit(masks.get(i), has.get(i), maps.get(i), t.dilation(), what);
-                    perSample = mapPenalties.get(t.name()).perSample(maps.get(i), m);
-                }
-                NDArray h = has.get(i);
-                // fitted masks count their annotated samples once for every mean (a map penalty's mass floor takes one too)
-                perHead.add(m != null ? m.annotatedMean(perSample) : perSample.mul(h).sum().div(h.sum().maximum(1)).reshape(1));
-            }
-            return perHead.size() == 1 ? perHead.get(0) : NDArrays.concat(new NDList(perHead));
+                && heads.stream().allMatch(h -> annotations.allowed(h).getShape().equals(mask0)
+                        && annotations.hasMask(h).getShape().equals(has0));
+        if (stack) {
+            NDArray map = NDArrays.concat(new NDList(maps));
+            Shape m = maps.get(0).getShape();
+            RegionMasks stacked = annotations.fitted(heads, m.get(0), m.get(1), m.get(2), map.getDataType(), t.dilation());
+            return stacked.annotatedMean(mapPenalties.get(t.name()).perSample(map, stacked));
         }
-        int n = heads.size();
-        NDArray map = NDArrays.concat(new NDList(maps));
-        RegionMasks stacked = RegionMasks.fit(NDArrays.concat(new NDList(masks)), NDArrays.concat(new NDList(has)), map, t.dilation(),
-                "masks of heads " + heads).inGroups(n);
-        return stacked.annotatedMean(mapPenalties.get(t.name()).perSample(map, stacked));
+        Shape input = x.getShape();
+        List<NDArray> perHead = new ArrayList<>();
+        Taps cfTaps = null;
+        String cfHead = null;
+        for (int i = 0; i < heads.size(); i++) {
+            String head = heads.get(i);
+            List<String> one = List.of(head);
+            NDArray perSample;
+            RegionMasks m = null; // the masks, where the term fits them
+            if (t.isInputGradient()) {
+                m = annotations.fitted(one, input.get(0), input.get(2), input.get(3), x.getDataType(), t.dilation());
+                perSample = rrr.perSample(outputs.get(head), x, m.forbiddenAtMap());
+            } else if (t.isCounterfactualAugment()) {
+                // the outputs are the augmented batch's: its cross-entropy per sample
+                perSample = augmentation.perSample(outputs.get(head), require(labels, head, "labels"));
+            } else if (t.isCounterfactual()) {
+                m = annotations.fitted(one, input.get(0), input.get(2), input.get(3), x.getDataType(), t.dilation());
+                CounterfactualConsistency cf = CounterfactualConsistency.of(t.penalty());
+                // heads with equal masks and flags share the counterfactual batch and so its
+                // forward: one extra forward per step, whatever the number of heads
+                if (cfTaps == null || annotations.headWithAnotherRegion(cfHead, one) != null) {
+                    cfHead = head;
+                    cfTaps = forward.apply(cf.counterfactual(x, m.allowedAtInput(), m.hasMask()));
+                }
+                perSample = cf.perSample(outputs.get(head), cfTaps.output(model.headIndex(head)));
+            } else {
+                Shape s = maps.get(i).getShape();
+                m = annotations.fitted(one, s.get(0), s.get(1), s.get(2), maps.get(i).getDataType(), t.dilation());
+                perSample = mapPenalties.get(t.name()).perSample(maps.get(i), m);
+            }
+            // fitted masks count their annotated samples once for every mean (a map penalty's mass floor takes one too)
+            NDArray h = m != null ? null : annotations.hasMask(head).toType(perSample.getDataType(), false);
+            perHead.add(m != null ? m.annotatedMean(perSample) : perSample.mul(h).sum().div(h.sum().maximum(1)).reshape(1));
+        }
+        return perHead.size() == 1 ? perHead.get(0) : NDArrays.concat(new NDList(perHead));
+    }
+
+    /**
+     * {@code op} with autograd not recording: on the fast path, the loss's total is a value to
+     * report (its backward starts elsewhere), and an op autograd records costs several times one
+     * that it does not.
+     */
+    private static NDArray unrecorded(java.util.function.Supplier<NDArray> op) {
+        boolean was = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return op.get();
+        } finally {
+            JniUtils.setGradMode(was);
+        }
+    }
+
+    /** {@code start} + Σ_i (values_i · weights_i) summed. */
+    private static NDArray weightedSum(NDArray start, List<NDArray> values, List<NDArray> weights) {
+        NDArray sum = start;
+        for (int i = 0; i < values.size(); i++) {
+            sum = sum.add(values.get(i).mul(weights.get(i)).sum());
+        }
+        return sum;
     }
 
     /** λ·scale per head as an array of the penalty's type and device. */
@@ -561,15 +610,6 @@ public final class GuidedLoss {
             throw new CamException("the batch has no " + what + " for head '" + head + "'");
         }
         return a;
-    }
-
-    private static boolean anyMask(Map<String, NDArray> hasMask) {
-        for (NDArray h : hasMask.values()) {
-            if (h.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).sum().getFloat() > 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** CAM terms that can share one CamComputer call: same method, gradient mode and target. */

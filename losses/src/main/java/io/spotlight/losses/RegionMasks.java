@@ -1,6 +1,7 @@
 package io.spotlight.losses;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 import io.spotlight.cam.CamException;
@@ -64,12 +65,22 @@ public final class RegionMasks {
      */
     public static RegionMasks fit(NDArray allowed, NDArray hasMask, NDArray map, int dilation, String what) {
         Shape m = map.getShape();
-        long batch = m.get(0);
+        return fit(allowed, hasMask, m.get(0), m.get(1), m.get(2), map.getDataType(), dilation, what);
+    }
+
+    /**
+     * {@link #fit(NDArray, NDArray, NDArray, int, String)} to a map of {@code batch × height ×
+     * width} of {@code type}, without the map itself (the fitting depends only on its size: see
+     * {@link Annotations}).
+     */
+    public static RegionMasks fit(NDArray allowed, NDArray hasMask, long batch, long height, long width, DataType type,
+            int dilation, String what) {
+        Shape m = new Shape(batch, height, width);
         Shape a = allowed.getShape();
         if (a.dimension() == 4 && a.get(1) != 1) {
             throw new CamException(what + " must have one channel, got shape " + a);
         }
-        NDArray allowedTyped = allowed.toType(map.getDataType(), false);
+        NDArray allowedTyped = allowed.toType(type, false);
         if (a.dimension() == 3) {
             allowedTyped = allowedTyped.expandDims(1); // [B, 1, H, W] for the pooling
         }
@@ -84,13 +95,13 @@ public final class RegionMasks {
             // "max of 1 - allowed > 0", and one op fewer; this runs on every guided step)
             NDArray pooled = Pool.maxPool2d(allowedTyped.neg(), new Shape(fy + 2L * dilation, fx + 2L * dilation),
                     new Shape(fy, fx), new Shape(dilation, dilation), false);
-            atMap = pooled.reshape(batch, m.get(1), m.get(2)).gt(Scalars.of(pooled, -1)).toType(map.getDataType(), false);
+            atMap = pooled.reshape(batch, m.get(1), m.get(2)).gt(Scalars.of(pooled, -1)).toType(type, false);
         } else {
             // fitMask checks the shape and names the mask when it cannot be fitted
             atMap = CamMaps.fitMask(CamMaps.dilate(forbidden(allowedTyped), dilation), batch, m.get(1), m.get(2), what)
-                    .gt(0).toType(map.getDataType(), false);
+                    .gt(0).toType(type, false);
         }
-        NDArray has = hasMask.toType(map.getDataType(), false);
+        NDArray has = hasMask.toType(type, false);
         if (has.getShape().dimension() != 1) {
             has = has.reshape(batch);
         }
@@ -149,6 +160,16 @@ public final class RegionMasks {
             return groups == 1 ? w.reshape(-1, 1) : w.reshape(groups, -1, 1);
         });
         return weights.computeIfAbsent(scale, s -> unit.mul(Scalars.of(unit, s)));
+    }
+
+    /** The scales of the means taken of these masks so far ({@link #annotatedMean(NDArray, double)}). */
+    synchronized java.util.Set<Double> meanScales() {
+        return java.util.Set.copyOf(weights.keySet());
+    }
+
+    /** Makes the weights of means with these scales now (see {@link Annotations}: on the batch loader's thread). */
+    void prepareMeans(java.util.Set<Double> scales) {
+        scales.forEach(this::annotatedWeights);
     }
 
     /** [B], 1 for samples that carry an annotation; others contribute nothing. */

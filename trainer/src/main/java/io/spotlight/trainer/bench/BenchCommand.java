@@ -287,6 +287,8 @@ public final class BenchCommand implements Callable<Integer> {
             c.put("images_per_s_guided", input.get(0) * 1000 / t[1].totalMs());
             c.put("baseline_breakdown_ms", Map.of("forward", t[0].forwardMs(), "backward", t[0].backwardMs(), "optimizer", t[0].optimizerMs()));
             c.put("guided_breakdown_ms", Map.of("forward_and_cam", t[1].forwardMs(), "backward", t[1].backwardMs(), "optimizer", t[1].optimizerMs()));
+            // made where the trainer assembles batches (its loader thread), so not in guided_ms
+            c.put("guided_prepare_ms", t[1].prepareMs());
             c.put("page_faults_per_step", bench.faultsPerStep());
             c.put("rss_growth_mb", null);
             return c;

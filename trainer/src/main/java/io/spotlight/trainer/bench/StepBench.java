@@ -13,6 +13,7 @@ import ai.djl.util.Pair;
 import io.spotlight.cam.model.CamModel;
 import io.spotlight.cam.model.MultiHeadBlock;
 import io.spotlight.losses.Amortisation;
+import io.spotlight.losses.Annotations;
 import io.spotlight.losses.GuidedLoss;
 import io.spotlight.losses.PenaltyTerm;
 import java.util.ArrayList;
@@ -24,7 +25,10 @@ import java.util.Map;
 /**
  * Baseline (cross-entropy) and guided steps on one model in the same process, alternating, on
  * random data made before timing (no data loading, no tracking on the path). Each step is timed in
- * three parts: forward + loss (including the CAM pass), backward, optimizer.
+ * three parts: forward + loss (including the CAM pass), backward, optimizer. What the loss makes of
+ * a batch's masks alone ({@link GuidedLoss#prepare}), the trainer makes on its batch loader's
+ * thread, as it assembles the batch: here it is made before the step's timer starts, and timed
+ * apart ({@link Timing#prepareMs}), not counted in the step.
  */
 final class StepBench implements AutoCloseable {
     private final NDManager manager;
@@ -39,13 +43,18 @@ final class StepBench implements AutoCloseable {
     private final Map<String, NDArray> allowed = new HashMap<>();
     private final Map<String, NDArray> hasMask = new HashMap<>();
 
-    /** Median milliseconds of the three parts of a step. */
-    record Timing(double forwardMs, double backwardMs, double optimizerMs) {
+    /**
+     * Median milliseconds of the three parts of a step, and of the preparation of its batch's
+     * annotations, which the trainer makes on its loader's thread (not part of {@link #totalMs}).
+     */
+    record Timing(double forwardMs, double backwardMs, double optimizerMs, double prepareMs) {
         double totalMs() {
             return forwardMs + backwardMs + optimizerMs;
         }
     }
 
+    /** The parts timed: forward + loss, backward, optimizer, and the batch's preparation. */
+    private static final int PARTS = 4;
     private final Amortisation amortisation;
     /** Minor page faults of this process per step (both sides) over the last {@link #measure}'s timed steps. */
     private double faultsPerStep = Double.NaN;
@@ -95,8 +104,8 @@ final class StepBench implements AutoCloseable {
             if (i == warmupRounds) {
                 faultsBefore = minorFaults();
             }
-            double[] b = new double[3];
-            double[] g = new double[3];
+            double[] b = new double[PARTS];
+            double[] g = new double[PARTS];
             for (int j = 0; j < k; j++) {
                 addMean(b, step(baseline), k);
                 addMean(g, guidedStep(), k);
@@ -136,7 +145,7 @@ final class StepBench implements AutoCloseable {
         return guided.reusesCrossEntropyGradient();
     }
 
-    /** One guided step (the next of the amortisation's schedule): {forward+loss, backward, optimizer} in ms. */
+    /** One guided step (the next of the amortisation's schedule): {forward+loss, backward, optimizer, prepare} in ms. */
     double[] guidedStep() {
         double[] t = step(guided, guidedSteps);
         guidedSteps++;
@@ -144,7 +153,7 @@ final class StepBench implements AutoCloseable {
     }
 
     private static void addMean(double[] sum, double[] step, int k) {
-        for (int part = 0; part < 3; part++) {
+        for (int part = 0; part < PARTS; part++) {
             sum[part] += step[part] / k;
         }
     }
@@ -153,9 +162,9 @@ final class StepBench implements AutoCloseable {
         return step(loss, 0);
     }
 
-    /** One step of {@code loss} at global step {@code globalStep}: {forward+loss, backward, optimizer} in ms. */
+    /** One step of {@code loss} at global step {@code globalStep}: {forward+loss, backward, optimizer, prepare} in ms. */
     private double[] step(GuidedLoss loss, long globalStep) {
-        double[] t = new double[3];
+        double[] t = new double[PARTS];
         try (NDManager scope = manager.newSubManager()) {
             // every array a step makes is attached to its inputs' manager: give the step copies in
             // its own scope, as the trainer's batches are, so nothing outlives the step
@@ -168,9 +177,13 @@ final class StepBench implements AutoCloseable {
                 a.put(head, inScope(allowed.get(head), scope));
                 h.put(head, inScope(hasMask.get(head), scope));
             }
+            Annotations annotations = Annotations.of(a, h);
+            long tp = System.nanoTime();
+            loss.prepare(annotations); // the loader thread's part (see the class comment)
             long t0 = System.nanoTime();
+            t[3] = (t0 - tp) / 1e6;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                GuidedLoss.Result r = loss.evaluate(ps, input, y, a, h, true, globalStep);
+                GuidedLoss.Result r = loss.evaluate(ps, input, y, annotations, true, globalStep);
                 r.total().toType(DataType.FLOAT64, false).getDouble(); // synchronise, as the trainer's NaN check does
                 long t1 = System.nanoTime();
                 r.backward(gc);
@@ -214,14 +227,14 @@ final class StepBench implements AutoCloseable {
     }
 
     private static Timing median(List<double[]> runs) {
-        double[] m = new double[3];
-        for (int k = 0; k < 3; k++) {
+        double[] m = new double[PARTS];
+        for (int k = 0; k < PARTS; k++) {
             int part = k;
             double[] v = runs.stream().mapToDouble(r -> r[part]).toArray();
             Arrays.sort(v);
             m[k] = v[v.length / 2];
         }
-        return new Timing(m[0], m[1], m[2]);
+        return new Timing(m[0], m[1], m[2], m[3]);
     }
 
     @Override

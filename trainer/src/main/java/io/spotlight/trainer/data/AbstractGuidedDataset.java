@@ -85,6 +85,16 @@ public abstract class AbstractGuidedDataset extends RandomAccessDataset implemen
         this.keepsMask = null;
     }
 
+    /**
+     * Runs {@code pipeline} on every batch's labels where DJL assembles the batch (the loader's
+     * thread when the trainer has one), after they are batchified: DJL's target pipeline.
+     *
+     * @param pipeline from the batch's labels (common layout) to the labels the step gets
+     */
+    public void setTargetPipeline(ai.djl.translate.Pipeline pipeline) {
+        this.targetPipeline = pipeline;
+    }
+
     /** Sample {@code i} with its masks as the mask policy gives them. */
     public GuidedSample annotated(int i) {
         GuidedSample sample = sample(i);

@@ -158,6 +158,8 @@ public final class GuidedTraining {
                 if (resume != null) {
                     loss.restoreScales(resume.state().autoScales());
                 }
+                // what a step needs of a batch's masks and nothing else is made on the loader's thread
+                data.train().setTargetPipeline(new AnnotationPreparation(data.heads(), loss));
                 RunContext[] self = new RunContext[1];
                 ctx = new RunContext(name, runDir, composed, camModel, built, data, device, ps, stepsPerEpoch, epochs,
                         (key, s, png) -> listeners.forEach(l -> l.onImage(self[0], key, s, png)), opt.optimizer(), loss);
@@ -316,7 +318,8 @@ public final class GuidedTraining {
         Map<String, Double> metrics = new LinkedHashMap<>();
         try (GradientCollector gc = trainer.newGradientCollector()) {
             // the global step (continued by a resume) keeps the amortisation's every-k schedule
-            GuidedLoss.Result r = loss.evaluate(ps, b.images(), labels, allowed, hasMask, true, step);
+            GuidedLoss.Result r = loss.evaluate(ps, b.images(), labels, AnnotationPreparation.of(batch, allowed, hasMask), true,
+                    step);
             double total = scalar(r.total());
             if (log || !Double.isFinite(total)) {
                 metrics.put("loss", total);
