@@ -139,10 +139,21 @@ public final class Annotations {
         return plans;
     }
 
-    /** Makes a plan's fitting and its means' weights now (on the calling thread). */
+    /**
+     * Makes a plan's fitting and its means' weights now (on the calling thread), if the plan is for
+     * a batch of this one's size: an epoch's last batch may be smaller, and its step fits its own.
+     */
     void prepare(Plan plan) {
         Fitting f = plan.fitting();
+        if (f.batch() != rows()) {
+            return;
+        }
         fitted(f.heads(), f.batch(), f.height(), f.width(), f.type(), f.dilation()).prepareMeans(plan.meanScales());
+    }
+
+    /** The batch's samples (its first head's mask's rows). */
+    private long rows() {
+        return allowed.values().iterator().next().getShape().get(0);
     }
 
     /** How many fittings are made already (for tests: what the loader prepared). */

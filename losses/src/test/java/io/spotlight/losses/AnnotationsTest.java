@@ -56,6 +56,12 @@ class AnnotationsTest {
                 Targets.labelLogProbability());
     }
 
+    /** A one-head model: a smooth trunk and an MLP head, in float64. */
+    private Block oneHead() {
+        return TestModels.init(TestModels.multiHead(TestModels.smoothTrunk(3), "only", TestModels.mlpHead(4, 3)),
+                manager, DataType.FLOAT64, INPUT);
+    }
+
     /** One batch: masks with a forbidden patch at {@code corner}, sample 2 not annotated (or none when {@code flags} is 0). */
     private record Batch(NDArray x, Map<String, NDArray> labels, Map<String, NDArray> allowed, Map<String, NDArray> has) {
         Annotations annotations() {
@@ -139,8 +145,7 @@ class AnnotationsTest {
 
     @Test
     void aPreparedBatchGivesTheUnpreparedStepsNumbersToTheBit() throws Exception {
-        Block one = TestModels.init(TestModels.multiHead(TestModels.smoothTrunk(3), "only", TestModels.mlpHead(4, 3)),
-                manager, DataType.FLOAT64, INPUT);
+        Block one = oneHead();
         assertPreparedStepIsTheSame(one, term("outside_share", "trunk", 1, GradientMode.CONSTANT_WEIGHTS)); // the fast path
         assertPreparedStepIsTheSame(one, term("outside_share", "trunk/0", 0, GradientMode.EXACT)); // the general path
         assertPreparedStepIsTheSame(one, new PenaltyTerm("cf", CounterfactualConsistency.NAME, null, null, null, 0.7, 1,
@@ -151,9 +156,31 @@ class AnnotationsTest {
     }
 
     @Test
+    void aBatchOfAnotherSizeIsNotFittedAheadAndItsStepFitsItsOwn() {
+        Block block = oneHead();
+        CamModel model = CamModel.of(block);
+        GuidedLoss loss = new GuidedLoss(model, List.of(term("outside_share", "trunk", 1, GradientMode.CONSTANT_WEIGHTS)), false);
+        step(block, loss, batch(model, 0, 1), batch(model, 0, 1).annotations()); // fittings for batches of 4
+        // an epoch's last batch, smaller: its first 3 samples
+        Batch full = batch(model, 3, 1);
+        NDIndex rows = new NDIndex("0:3");
+        Map<String, NDArray> labels = new HashMap<>();
+        Map<String, NDArray> allowed = new HashMap<>();
+        Map<String, NDArray> has = new HashMap<>();
+        full.labels().forEach((h, a) -> labels.put(h, a.get(rows)));
+        full.allowed().forEach((h, a) -> allowed.put(h, a.get(rows)));
+        full.has().forEach((h, a) -> has.put(h, a.get(rows)));
+        Batch last = new Batch(full.x().get(rows), labels, allowed, has);
+        Annotations a = last.annotations();
+        loss.prepare(a); // on the loader thread this must not fail on the size
+        assertEquals(0, a.fittings());
+        assertTrue(step(block, loss, last, a).guided());
+        assertEquals(1, a.fittings(), "the step fitted the smaller batch's masks itself");
+    }
+
+    @Test
     void beforeTheFirstGuidedStepOnlyTheHasMaskCheckIsMade() {
-        Block block = TestModels.init(TestModels.multiHead(TestModels.smoothTrunk(3), "only", TestModels.mlpHead(4, 3)),
-                manager, DataType.FLOAT64, INPUT);
+        Block block = oneHead();
         CamModel model = CamModel.of(block);
         GuidedLoss loss = new GuidedLoss(model, List.of(term("outside_share", "trunk", 1, GradientMode.CONSTANT_WEIGHTS)), false);
         Annotations a = batch(model, 0, 1).annotations();
@@ -169,8 +196,7 @@ class AnnotationsTest {
 
     @Test
     void aBatchWithoutAnnotationsIsUnguidedAndFitsNothing() {
-        Block block = TestModels.init(TestModels.multiHead(TestModels.smoothTrunk(3), "only", TestModels.mlpHead(4, 3)),
-                manager, DataType.FLOAT64, INPUT);
+        Block block = oneHead();
         CamModel model = CamModel.of(block);
         GuidedLoss loss = new GuidedLoss(model, List.of(term("outside_share", "trunk", 1, GradientMode.CONSTANT_WEIGHTS)), false);
         step(block, loss, batch(model, 0, 1), batch(model, 0, 1).annotations());
@@ -184,8 +210,7 @@ class AnnotationsTest {
 
     @Test
     void aSubBatchsFittingsAreNotMadeAheadForTheWholeBatch() {
-        Block block = TestModels.init(TestModels.multiHead(TestModels.smoothTrunk(3), "only", TestModels.mlpHead(4, 3)),
-                manager, DataType.FLOAT64, INPUT);
+        Block block = oneHead();
         CamModel model = CamModel.of(block);
         // the penalty on the batch's first 2 samples: its masks are cut from the batch's in the step
         GuidedLoss loss = new GuidedLoss(model, List.of(term("outside_share", "trunk", 1, GradientMode.CONSTANT_WEIGHTS)), false,

@@ -54,8 +54,9 @@ final class AnnotationPreparation extends Pipeline {
 
     /**
      * A batch's labels, the same arrays, with the annotations made of them. Moved to another
-     * device (a GPU run's batch), they become a plain list again, and the step makes its
-     * annotations itself, on that device.
+     * device after assembly (a data set built with a device of its own), they become a plain list
+     * again, and the step makes its annotations itself, on that device. (A GPU run's batches are
+     * made on the trainer's manager, so on its device, and keep them; not run here: no GPU.)
      */
     static final class Labels extends NDList {
         private static final long serialVersionUID = 1L;
