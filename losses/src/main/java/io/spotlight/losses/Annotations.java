@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import io.spotlight.cam.CamException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,16 +51,6 @@ public final class Annotations {
      */
     public static Annotations of(Map<String, NDArray> allowed, Map<String, NDArray> hasMask) {
         return new Annotations(Map.copyOf(allowed), Map.copyOf(hasMask), null);
-    }
-
-    /** Per head, the allowed mask at input resolution. */
-    public Map<String, NDArray> allowed() {
-        return allowed;
-    }
-
-    /** Per head, the has-mask flags. */
-    public Map<String, NDArray> hasMask() {
-        return hasMask;
     }
 
     /** A head's allowed mask; an error naming the head when the batch has none for it. */
@@ -174,7 +163,7 @@ public final class Annotations {
     }
 
     /** Whether two heads' masks and flags are the same (the same arrays, or equal contents). */
-    static boolean sameRegions(NDArray mask, NDArray has, NDArray otherMask, NDArray otherHas) {
+    private static boolean sameRegions(NDArray mask, NDArray has, NDArray otherMask, NDArray otherHas) {
         return (mask == otherMask || mask.getShape().equals(otherMask.getShape()) && mask.contentEquals(otherMask))
                 && (has == otherHas || has.getShape().equals(otherHas.getShape()) && has.contentEquals(otherHas));
     }
@@ -185,12 +174,5 @@ public final class Annotations {
             throw new CamException("the batch has no " + what + " for head '" + head + "'");
         }
         return a;
-    }
-
-    @Override
-    public String toString() {
-        Map<String, Object> shapes = new LinkedHashMap<>();
-        allowed.forEach((h, m) -> shapes.put(h, m.getShape()));
-        return "Annotations" + shapes + (fits.isEmpty() ? "" : ", " + fits.size() + " fitted");
     }
 }

@@ -199,6 +199,7 @@ public final class GuidedLoss {
             Annotations annotations,
             boolean training,
             long step) {
+        int prepared = annotations.fittings();
         long batch = x.getShape().get(0);
         long samples = amortisation.samples(batch);
         boolean sub = samples < batch;
@@ -330,8 +331,8 @@ public final class GuidedLoss {
             roots.addAll(fast.roots());
             rootGrads.addAll(fast.grads());
         }
-        if (gAnnotations == annotations) {
-            plans.addAll(annotations.plans()); // what prepare() makes for the next batches
+        if (gAnnotations == annotations && annotations.fittings() > prepared) {
+            plans.addAll(annotations.plans()); // this step fitted masks itself: prepare() makes them for the next batches
         }
         List<NDArray> restore = savedState;
         Runnable afterBackward = restore == null ? null : () -> restore(forwardState, restore);
