@@ -42,6 +42,18 @@ class CamMapsTest {
     }
 
     @Test
+    void reluPassesTheGradientWhereTheMapIsPositiveOnlyAndNoneAtATie() {
+        // PyTorch's relu: a map of exactly 0 (every channel of a ReLU layer 0) gets no gradient, as
+        // the layer below would give it none; a maximum with 0 would give it half
+        NDArray m = manager.create(new float[] {-1, 0, 2, 3});
+        m.setRequiresGradient(true);
+        try (ai.djl.training.GradientCollector gc = manager.getEngine().newGradientCollector()) {
+            gc.backward(CamMaps.relu(m).mul(manager.create(new float[] {1, 1, 1, 2})).sum());
+        }
+        assertArrayEquals(new float[] {0, 0, 1, 2}, m.getGradient().toFloatArray());
+    }
+
+    @Test
     void bilinearResizeMatchesTorchAlignCornersFalse() {
         // torch.nn.functional.interpolate([[1,2],[3,4]], size=4, mode='bilinear', align_corners=False):
         // rows: 1, 1.25, 1.75, 2 along x; 1.5 ... by hand: src = (i+0.5)/2 - 0.5 clamped at 0

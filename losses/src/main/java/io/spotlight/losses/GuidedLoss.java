@@ -549,8 +549,14 @@ public final class GuidedLoss {
 
     /** λ·scale per head as an array of the penalty's type and device. */
     private static NDArray weightVector(NDArray like, double[] w) {
-        NDArray v = like.getManager().create(w);
-        return v.toType(like.getDataType(), false).toDevice(like.getDevice(), false);
+        if (like.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
+            float[] f = new float[w.length];
+            for (int i = 0; i < w.length; i++) {
+                f[i] = (float) w[i];
+            }
+            return like.getManager().create(f).toDevice(like.getDevice(), false); // one native call, not a create and a cast
+        }
+        return like.getManager().create(w).toType(like.getDataType(), false).toDevice(like.getDevice(), false);
     }
 
     /** A Java double would promote a float32 penalty (and the loss) to float64. */

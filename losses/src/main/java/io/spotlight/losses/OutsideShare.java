@@ -71,9 +71,6 @@ public final class OutsideShare implements MapPenalty {
         // unannotated ones still contribute nothing; one per head when heads are stacked
         NDArray floored = masks.annotatedMean(total, floor); // [groups]
         floored = floored.add(Scalars.of(floored, CamMaps.EPS));
-        if (masks.groups() == 1) {
-            return outside.div(total.add(floored)); // [B] + [1]
-        }
-        return outside.div(total.reshape(masks.groups(), -1).add(floored.reshape(-1, 1)).reshape(-1));
+        return outside.div(total.add(masks.perSample(floored))); // [N] + [N], or + [1] for one group
     }
 }

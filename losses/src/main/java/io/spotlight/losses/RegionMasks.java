@@ -34,6 +34,8 @@ public final class RegionMasks {
     private NDArray allowedAtInput;
     /** {@link #annotatedWeights} by scale. */
     private final java.util.Map<Double, NDArray> weights = new java.util.HashMap<>();
+    /** {@link #membership}, made on first use. */
+    private NDArray membership;
 
     private RegionMasks(NDArray forbiddenAtMap, NDArray allowedAtInputUndilated, int dilation, NDArray hasMask, int groups) {
         this.forbiddenAtMap = forbiddenAtMap;
@@ -129,18 +131,16 @@ public final class RegionMasks {
 
     /**
      * The mean of a per-sample value over each group's annotated samples, [groups] (0 for a group
-     * without any), times {@code scale}. It is one matrix product with weights flag / count (made
-     * once per masks and scale, and shared by every mean taken of these masks: the penalty's mass
-     * floor and the term's mean over samples): on every guided step each op that autograd records
-     * costs ~25 µs forward and backward (experiments/bench/RESULTS.md, session 11), and a product
-     * is one such op where flags, sum and division were four.
+     * without any), times {@code scale}. It is one matrix-vector product with weights flag / count
+     * (made once per masks and scale, and shared by every mean taken of these masks: the penalty's
+     * mass floor and the term's mean over samples): on every guided step each op that autograd
+     * records costs ~25 µs forward and backward (experiments/bench/RESULTS.md, session 11), and a
+     * product is one such op where flags, sum and division were four. The weights are a [groups, N]
+     * matrix, so that the product is PyTorch's matrix-vector one, one recorded op; a [B] × [B, 1]
+     * product is recorded as three (unsqueeze, mm, squeeze: session 13).
      */
     public NDArray annotatedMean(NDArray perSample, double scale) {
-        NDArray w = annotatedWeights(scale);
-        if (groups == 1) {
-            return perSample.matMul(w); // [B] x [B, 1] -> [1]
-        }
-        return perSample.reshape(groups, 1, -1).matMul(w).reshape(groups); // [n, 1, B] x [n, B, 1]
+        return annotatedWeights(scale).matMul(perSample); // [groups, N] x [N] -> [groups]
     }
 
     /** {@link #annotatedMean(NDArray, double)} with scale 1. */
@@ -149,17 +149,35 @@ public final class RegionMasks {
     }
 
     /**
-     * scale × flag / max(1, the group's count of flags), as [B, 1] for one group, else [groups,
-     * B/groups, 1]; any other scale is one op on scale 1's weights.
+     * A value per group, [groups], as a value per sample: each sample gets its group's, [N]; one
+     * group's [1] is returned as it is (it broadcasts against [N]). One op for several groups.
+     */
+    public NDArray perSample(NDArray perGroup) {
+        return groups == 1 ? perGroup : membership().transpose().matMul(perGroup); // [N, groups] x [groups] -> [N]
+    }
+
+    /**
+     * scale × flag / max(1, the group's count of flags) as a [groups, N] matrix: row g holds group
+     * g's weights over its own samples, 0 elsewhere. Any other scale is one op on scale 1's weights.
      */
     private synchronized NDArray annotatedWeights(double scale) {
         NDArray unit = weights.computeIfAbsent(1.0, s -> {
             NDArray flags = hasMask.reshape(groups, -1);
             NDArray count = flags.sum(new int[] {1}, true);
-            NDArray w = flags.div(count.maximum(Scalars.of(count, 1)));
-            return groups == 1 ? w.reshape(-1, 1) : w.reshape(groups, -1, 1);
+            NDArray w = flags.div(count.maximum(Scalars.of(count, 1))); // [groups, B]
+            return groups == 1 ? w : membership().mul(w.reshape(1, -1)); // a row's weights kept on its group's samples
         });
         return weights.computeIfAbsent(scale, s -> unit.mul(Scalars.of(unit, s)));
+    }
+
+    /** [groups, N], 1 where sample n belongs to group g (the groups' samples follow each other). */
+    private synchronized NDArray membership() {
+        if (membership == null) {
+            long perGroup = hasMask.size() / groups;
+            NDArray eye = hasMask.getManager().eye(groups, groups, 0, hasMask.getDataType(), hasMask.getDevice());
+            membership = eye.reshape(groups, groups, 1).repeat(2, perGroup).reshape(groups, -1);
+        }
+        return membership;
     }
 
     /** The scales of the means taken of these masks so far ({@link #annotatedMean(NDArray, double)}). */
@@ -170,6 +188,9 @@ public final class RegionMasks {
     /** Makes the weights of means with these scales now (see {@link Annotations}: on the batch loader's thread). */
     void prepareMeans(java.util.Set<Double> scales) {
         scales.forEach(this::annotatedWeights);
+        if (groups > 1) {
+            membership();
+        }
     }
 
     /** [B], 1 for samples that carry an annotation; others contribute nothing. */

@@ -88,4 +88,30 @@ class RegionMasksTest {
         assertArrayEquals(new float[] {3}, one.annotatedMean(values).toFloatArray());
         assertEquals(new Shape(1), one.annotatedMean(values).getShape());
     }
+
+    @Test
+    void perSampleGivesEachSampleItsGroupsValueAndMeansAreOneRecordedProduct() {
+        NDArray has = manager.create(new float[] {1, 0, 1, 0, 1, 1});
+        NDArray allowed = manager.ones(new Shape(6, 1, 4, 4));
+        RegionMasks two = RegionMasks.fit(allowed, has, manager.zeros(new Shape(6, 2, 2)), 0, "m").inGroups(2);
+        assertArrayEquals(new float[] {5, 5, 5, 7, 7, 7}, two.perSample(manager.create(new float[] {5, 7})).toFloatArray());
+        RegionMasks one = RegionMasks.fit(allowed, has, manager.zeros(new Shape(6, 2, 2)), 0, "m");
+        NDArray value = manager.create(new float[] {5});
+        assertEquals(value, one.perSample(value)); // one group: the [1] itself, which broadcasts
+
+        // the mean of a recorded value is one op autograd records (a matrix-vector product), not
+        // an unsqueeze, a product and a squeeze: every recorded op costs time on each guided step
+        NDArray values = manager.create(new float[] {2, 100, 4, 7, 8, 9});
+        values.setRequiresGradient(true);
+        try (ai.djl.training.GradientCollector gc = manager.getEngine().newGradientCollector()) {
+            for (RegionMasks m : new RegionMasks[] {one, two}) {
+                NDArray mean = m.annotatedMean(values.mul(1));
+                String functions = ai.djl.pytorch.jni.JniUtils.getGradientFunctionNames((ai.djl.pytorch.engine.PtNDArray) mean);
+                assertEquals("MvBackward0", functions.strip()); // [B] x [B, 1] would end in SqueezeBackward
+            }
+            // and their gradients are the weights: d(mean)/d(values) = flag / count per group
+            gc.backward(two.annotatedMean(values).sum());
+        }
+        assertArrayEquals(new float[] {0.5f, 0, 0.5f, 0, 0.5f, 0.5f}, values.getGradient().toFloatArray());
+    }
 }
