@@ -78,6 +78,23 @@ public final class CamComputer {
 
     /** The forward pass of {@link #compute}, for callers that bring their own gradients ({@link #maps}). */
     public Pass forward(ParameterStore ps, NDArray input, Map<String, NDArray> labels, CamRequest request) {
+        return forward(ps, input, labels, request, null);
+    }
+
+    /**
+     * {@link #forward} with the graph cut at {@code cut}, one of the request's layers ({@link
+     * CamModel#forwardCut}): for a caller that takes the heads' gradients with respect to it from
+     * the leaves after its own backward.
+     */
+    public Pass forwardCut(ParameterStore ps, NDArray input, Map<String, NDArray> labels, CamRequest request,
+            LayerPath cut) {
+        if (!request.layers().equals(List.of(cut.name()))) {
+            throw new IllegalArgumentException("a cut forward taps its cut layer only, got " + request.layers() + " and " + cut);
+        }
+        return forward(ps, input, labels, request, cut);
+    }
+
+    private Pass forward(ParameterStore ps, NDArray input, Map<String, NDArray> labels, CamRequest request, LayerPath cut) {
         List<String> heads = request.heads() == null ? model.headNames() : request.heads();
         List<Integer> headIdx = new ArrayList<>();
         for (String h : heads) {
@@ -87,7 +104,8 @@ public final class CamComputer {
         for (String name : request.layers()) {
             layers.add(model.layer(name));
         }
-        Taps taps = model.forward(ps, input, request.training(), layers);
+        Taps taps = cut == null ? model.forward(ps, input, request.training(), layers)
+                : model.forwardCut(ps, input, request.training(), cut);
         Map<String, NDArray> outputs = new LinkedHashMap<>();
         for (int i = 0; i < heads.size(); i++) {
             outputs.put(heads.get(i), taps.output(headIdx.get(i)));

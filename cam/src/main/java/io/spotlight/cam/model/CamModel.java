@@ -6,7 +6,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import io.spotlight.cam.CamException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -84,38 +83,6 @@ public final class CamModel {
         return resolved.computeIfAbsent(name, n -> LayerPath.resolve(block, n));
     }
 
-    /**
-     * The trainable parameters that the forward pass uses after {@code layer}: those of the later
-     * children of every enclosing {@link SequentialBlock}, and of every head when the layer is in
-     * the trunk. A gradient with respect to the layer's output plus these parameters' gradients is
-     * everything a backward pass computes above the layer.
-     */
-    public List<Parameter> parametersAfter(LayerPath layer) {
-        List<Parameter> after = new ArrayList<>();
-        Block current = block;
-        for (int i : layer.indices()) {
-            List<Block> children = current.getChildren().values();
-            int from;
-            if (current instanceof MultiHeadBlock) {
-                from = i == 0 ? 1 : children.size(); // heads run after the trunk, not after each other
-            } else if (current instanceof SequentialBlock) {
-                from = i + 1;
-            } else {
-                throw new CamException("cannot tell which parameters run after '" + layer + "' inside "
-                        + current.getClass().getSimpleName());
-            }
-            for (int j = from; j < children.size(); j++) {
-                for (Pair<String, Parameter> p : children.get(j).getParameters()) {
-                    if (p.getValue().requiresGradient()) {
-                        after.add(p.getValue());
-                    }
-                }
-            }
-            current = children.get(i);
-        }
-        return after;
-    }
-
     /** Index of the head whose block contains {@code layer}, or -1 for a layer all heads share. */
     public int owningHead(LayerPath layer) {
         if (block instanceof MultiHeadBlock && !layer.indices().isEmpty() && layer.indices().get(0) > 0) {
@@ -132,7 +99,27 @@ public final class CamModel {
                 throw new CamException("target layer '" + layer + "' is the whole model; name a layer inside it");
             }
         }
-        Walker walker = new Walker(ps, training, layers);
+        return forward(new Walker(ps, training, layers), input);
+    }
+
+    /**
+     * {@link #forward} with the graph cut at {@code layer}: the layer's output is kept (in the
+     * graph of the layers before it), and the layers after it read a detached copy that is a leaf
+     * of its own, one per head ({@link Taps#leaf}). A backward from the heads' outputs then stops at
+     * the leaves, whose gradients are the heads' gradients with respect to the layer, and does not
+     * free the graph before the layer: DJL's one native backward instead of a separate
+     * {@code autograd.grad} (see {@code ReusedCrossEntropyGradient}).
+     */
+    public Taps forwardCut(ParameterStore ps, NDArray input, boolean training, LayerPath layer) {
+        if (layer.indices().isEmpty()) {
+            throw new CamException("target layer '" + layer + "' is the whole model; name a layer inside it");
+        }
+        Walker walker = new Walker(ps, training, List.of(layer));
+        walker.cut = layer;
+        return forward(walker, input);
+    }
+
+    private Taps forward(Walker walker, NDArray input) {
         NDList out = walker.run(block, List.of(), new NDList(input));
         if (out.size() != headNames.size()) {
             throw new CamException(
@@ -142,7 +129,7 @@ public final class CamModel {
                             + headNames
                             + "; name one head per output");
         }
-        return new Taps(this, new ArrayList<>(out), walker.shared, walker.perHead);
+        return new Taps(this, new ArrayList<>(out), walker.shared, walker.perHead, walker.leaves);
     }
 
     /**
@@ -164,6 +151,10 @@ public final class CamModel {
         final Map<LayerPath, NDArray> shared = new HashMap<>();
         final Map<LayerPath, Map<Integer, NDArray>> perHead = new HashMap<>();
         final Map<List<Integer>, java.util.function.UnaryOperator<NDArray>> edits = new HashMap<>();
+        /** Where the graph is cut ({@link #forwardCut}), or null. */
+        LayerPath cut;
+        /** The leaves the layers after the cut read, by head (0 when the cut is not the trunk output). */
+        final Map<Integer, NDArray> leaves = new HashMap<>();
 
         Walker(ParameterStore ps, boolean training, Collection<LayerPath> taps) {
             this.ps = ps;
@@ -202,7 +193,18 @@ public final class CamModel {
                     shared.put(tap, out.singletonOrThrow());
                 }
             }
+            if (cut != null && cut.indices().equals(at)) {
+                NDArray leaf = leaf(out.singletonOrThrow());
+                leaves.put(0, leaf);
+                return new NDList(leaf);
+            }
             return out;
+        }
+
+        private static NDArray leaf(NDArray a) {
+            NDArray leaf = a.stopGradient();
+            leaf.setRequiresGradient(true);
+            return leaf;
         }
 
         private NDList runHeads(MultiHeadBlock model, NDList input) {
@@ -218,7 +220,11 @@ public final class CamModel {
             NDList outputs = new NDList(heads.size());
             for (int h = 0; h < heads.size(); h++) {
                 NDArray headInput = f;
-                if (!trunkOutputTaps.isEmpty() && heads.size() > 1) {
+                if (h > 0 && leaves.get(0) == f) {
+                    // the graph is cut at the trunk output: each head reads a leaf of its own
+                    headInput = leaf(f);
+                    leaves.put(h, headInput);
+                } else if (!trunkOutputTaps.isEmpty() && heads.size() > 1) {
                     // A distinct autograd node per head: d(sum of all heads' scores)/d(view_h)
                     // is then head h's own gradient, so one backward pass serves every head (a
                     // lone head's gradient is the trunk output's own: no view, one op less a step).

@@ -11,16 +11,27 @@ public final class Taps {
     private final List<NDArray> outputs;
     private final Map<LayerPath, NDArray> shared;
     private final Map<LayerPath, Map<Integer, NDArray>> perHead;
+    private final Map<Integer, NDArray> leaves;
 
     Taps(
             CamModel model,
             List<NDArray> outputs,
             Map<LayerPath, NDArray> shared,
-            Map<LayerPath, Map<Integer, NDArray>> perHead) {
+            Map<LayerPath, Map<Integer, NDArray>> perHead,
+            Map<Integer, NDArray> leaves) {
         this.model = model;
         this.outputs = outputs;
         this.shared = shared;
         this.perHead = perHead;
+        this.leaves = leaves;
+    }
+
+    /**
+     * After {@link CamModel#forwardCut}: the leaf that head {@code head} read in place of the cut
+     * layer's output (the one leaf, for a cut inside the trunk); null otherwise.
+     */
+    public NDArray leaf(int head) {
+        return leaves.containsKey(head) ? leaves.get(head) : leaves.get(0);
     }
 
     /** Output (logits) of head {@code head}. */
