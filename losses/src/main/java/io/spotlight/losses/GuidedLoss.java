@@ -661,8 +661,11 @@ public final class GuidedLoss {
 
         /**
          * Back-propagates {@link #total} into the parameters' gradients, inside the step's
-         * collector: DJL's backward, or on the fast path one native backward from the penalty, the
-         * tapped activations and the parameters after them (see {@link ReusedCrossEntropyGradient}).
+         * collector: DJL's backward, or on the fast path one native backward from the penalty and
+         * the tapped activations (see {@link ReusedCrossEntropyGradient}). On the fast path the
+         * parameters after the map's layer have their gradients already when {@code evaluate}
+         * returns (the cross-entropy's backward through them made the maps); a step that is not
+         * taken (the trainer's non-finite loss check) ends the run before any optimizer update.
          */
         public void backward(GradientCollector collector) {
             if (backwardRoots == null) {
