@@ -107,7 +107,8 @@ final class ReusedCrossEntropyGradient {
         List<List<NDArray>> camGrads = new ArrayList<>();
         NDArray dCeTotal = null;
         for (int h = 0; h < model.headNames().size(); h++) {
-            NDArray dCe = pass.taps().leaf(h).getGradient();
+            // the engine's own: DJL's getGradient() makes zeros where the leaf received none
+            NDArray dCe = JniUtils.getGradient((PtNDArray) pass.taps().leaf(h));
             if (dCe == null) {
                 throw new CamException("head '" + model.headNames().get(h) + "''s output does not depend on target layer '"
                         + layer + "'; choose a layer on the head's path");

@@ -172,6 +172,33 @@ class ReusedCrossEntropyGradientTest {
     }
 
     @Test
+    void aHeadThatIgnoresTheLayerIsNamedNotGivenAZeroMap() {
+        // the cut's leaf of a head that ignores its input receives no gradient: an error naming the
+        // head and the layer, as on the general path (CamBadInputTest), not a map of zeros
+        Block block = TestModels.init(TestModels.multiHead(TestModels.smoothTrunk(3),
+                "a", TestModels.linearHead(3), "const", TestModels.constantHead(3)), manager, DataType.FLOAT64, INPUT);
+        CamModel model = CamModel.of(block);
+        GuidedLoss fast = new GuidedLoss(model, List.of(term("outside_share", "trunk", 1, 0, GradientMode.CONSTANT_WEIGHTS,
+                Targets.labelLogProbability())), false);
+        assertTrue(fast.reusesCrossEntropyGradient());
+        Map<String, NDArray> labels = new HashMap<>();
+        Map<String, NDArray> allowed = new HashMap<>();
+        Map<String, NDArray> has = new HashMap<>();
+        for (String head : model.headNames()) {
+            labels.put(head, manager.create(new long[] {0, 1, 2, 0}));
+            allowed.put(head, manager.ones(new Shape(4, 1, 6, 6), DataType.FLOAT64));
+            has.put(head, manager.ones(new Shape(4), DataType.FLOAT64));
+        }
+        NDArray x = manager.randomUniform(0, 1, INPUT, DataType.FLOAT64);
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            io.spotlight.cam.CamException e = org.junit.jupiter.api.Assertions.assertThrows(io.spotlight.cam.CamException.class,
+                    () -> fast.evaluate(new ParameterStore(manager, false), x, labels, allowed, has, true));
+            assertTrue(e.getMessage().contains("'const'") && e.getMessage().contains("does not depend on target layer 'trunk'"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void doesNotApplyWhereTheCrossEntropyGradientMixesHeadsOrIsNotTheMapsGradient() {
         Block two = TestModels.init(TestModels.multiHead(TestModels.smoothTrunk(3),
                 "a", TestModels.linearHead(3), "b", TestModels.linearHead(3)), manager, DataType.FLOAT64, INPUT);

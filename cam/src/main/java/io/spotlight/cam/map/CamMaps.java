@@ -18,8 +18,8 @@ public final class CamMaps {
     /**
      * max(map, 0). PyTorch's relu, not a maximum with 0: the same values, but its backward is one
      * threshold where a maximum's also splits the gradient at ties (a map of exactly 0, common where
-     * every channel of a ReLU layer is 0) and costs ~60 µs more per guided step on a [64, 7, 7] map
-     * (experiments/bench/RESULTS.md, session 13). At a tie its gradient is 0 (a maximum's: half).
+     * every channel of a ReLU layer is 0) and took ~8× as long on a [64, 7, 7] map in a profile of
+     * the guided step (experiments/bench/RESULTS.md, session 13). At a tie its gradient is 0 (a maximum's: half).
      */
     public static NDArray relu(NDArray map) {
         return ai.djl.nn.Activation.relu(map);
