@@ -255,7 +255,7 @@ public final class CamComputer {
     private static void checkUsed(boolean used, String head, LayerPath layer) {
         if (!used) {
             throw new CamException(
-                    "head '" + head + "''s output does not depend on target layer '" + layer
+                    "the output of head '" + head + "' does not depend on target layer '" + layer
                             + "'; choose a layer on the head's path");
         }
     }

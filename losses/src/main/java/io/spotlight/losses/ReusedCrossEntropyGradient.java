@@ -82,13 +82,11 @@ final class ReusedCrossEntropyGradient {
     /**
      * The forward pass, maps and gradients of one batch.
      *
-     * <p>The forward is cut at the layer ({@link CamModel#forwardCut}): the layers after it read a
-     * leaf per head. So DJL's native backward of the cross-entropy runs through the layers after A
-     * only, and leaves dCE/dA in the leaves' gradients and the later parameters' gradients where
-     * the step wants them (the penalty does not depend on those parameters: its channel weights are
-     * constants). Where a {@code torch.autograd.grad} call would return them to be handed back to
-     * the final backward as roots, this is one engine call with no TorchScript interpreter and
-     * nothing to hand back (experiments/bench/RESULTS.md, session 13).
+     * <p>The forward is cut at the layer ({@link CamModel#forwardCut}), so the cross-entropy's
+     * backward (DJL's one native call, no TorchScript interpreter) stops at a leaf per head and
+     * leaves the later parameters' gradients where the step wants them: the penalty does not
+     * depend on those parameters, its channel weights being constants (experiments/bench/RESULTS.md,
+     * session 13).
      *
      * @param crossEntropy filled with each head's mean cross-entropy, computed once for loss and maps
      */
@@ -110,7 +108,7 @@ final class ReusedCrossEntropyGradient {
             // the engine's own: DJL's getGradient() makes zeros where the leaf received none
             NDArray dCe = JniUtils.getGradient((PtNDArray) pass.taps().leaf(h));
             if (dCe == null) {
-                throw new CamException("head '" + model.headNames().get(h) + "''s output does not depend on target layer '"
+                throw new CamException("the output of head '" + model.headNames().get(h) + "' does not depend on target layer '"
                         + layer + "'; choose a layer on the head's path");
             }
             dCeTotal = dCeTotal == null ? dCe : dCeTotal.add(dCe);

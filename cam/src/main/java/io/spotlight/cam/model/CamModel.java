@@ -98,7 +98,7 @@ public final class CamModel {
                 throw new CamException("target layer '" + layer + "' is the whole model; name a layer inside it");
             }
         }
-        return forward(new Walker(ps, training, layers), input);
+        return forward(new Walker(ps, training, layers, null), input);
     }
 
     /**
@@ -113,9 +113,7 @@ public final class CamModel {
         if (layer.indices().isEmpty()) {
             throw new CamException("target layer '" + layer + "' is the whole model; name a layer inside it");
         }
-        Walker walker = new Walker(ps, training, List.of(layer));
-        walker.cut = layer;
-        return forward(walker, input);
+        return forward(new Walker(ps, training, List.of(layer), layer), input);
     }
 
     private Taps forward(Walker walker, NDArray input) {
@@ -137,7 +135,7 @@ public final class CamModel {
      */
     public NDList forwardEdited(ParameterStore ps, NDArray input, boolean training, LayerPath layer,
             java.util.function.UnaryOperator<NDArray> edit) {
-        Walker walker = new Walker(ps, training, List.of(layer));
+        Walker walker = new Walker(ps, training, List.of(layer), null);
         walker.edits.put(layer.indices(), edit);
         return walker.run(block, List.of(), new NDList(input));
     }
@@ -151,14 +149,15 @@ public final class CamModel {
         final Map<LayerPath, Map<Integer, NDArray>> perHead = new HashMap<>();
         final Map<List<Integer>, java.util.function.UnaryOperator<NDArray>> edits = new HashMap<>();
         /** Where the graph is cut ({@link #forwardCut}), or null. */
-        LayerPath cut;
+        final LayerPath cut;
         /** The leaves the layers after the cut read, by head (0 when the cut is not the trunk output). */
         final Map<Integer, NDArray> leaves = new HashMap<>();
 
-        Walker(ParameterStore ps, boolean training, Collection<LayerPath> taps) {
+        Walker(ParameterStore ps, boolean training, Collection<LayerPath> taps, LayerPath cut) {
             this.ps = ps;
             this.training = training;
             this.taps = taps;
+            this.cut = cut;
         }
 
         NDList run(Block current, List<Integer> at, NDList input) {
