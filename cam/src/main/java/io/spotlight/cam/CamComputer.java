@@ -252,7 +252,8 @@ public final class CamComputer {
         };
     }
 
-    private static void checkUsed(boolean used, String head, LayerPath layer) {
+    /** Throws the error naming {@code head} and {@code layer} unless the head's output depends on the layer. */
+    public static void checkUsed(boolean used, String head, LayerPath layer) {
         if (!used) {
             throw new CamException(
                     "the output of head '" + head + "' does not depend on target layer '" + layer

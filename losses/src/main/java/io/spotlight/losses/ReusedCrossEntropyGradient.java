@@ -5,7 +5,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.spotlight.cam.CamComputer;
-import io.spotlight.cam.CamException;
 import io.spotlight.cam.CamRequest;
 import io.spotlight.cam.CamResult;
 import io.spotlight.cam.GradientMode;
@@ -107,10 +106,7 @@ final class ReusedCrossEntropyGradient {
         for (int h = 0; h < model.headNames().size(); h++) {
             // the engine's own: DJL's getGradient() makes zeros where the leaf received none
             NDArray dCe = JniUtils.getGradient((PtNDArray) pass.taps().leaf(h));
-            if (dCe == null) {
-                throw new CamException("the output of head '" + model.headNames().get(h) + "' does not depend on target layer '"
-                        + layer + "'; choose a layer on the head's path");
-            }
+            CamComputer.checkUsed(dCe != null, model.headNames().get(h), layer);
             dCeTotal = dCeTotal == null ? dCe : dCeTotal.add(dCe);
             camGrads.add(List.of(dCe.mul(Scalars.of(dCe, -batch)))); // d(sum of label log-probabilities)/dA
         }
